@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/orderflow/orderflow/store"
+)
+
+// newStore opens a fresh DuckDB file in the test's temporary folder.
+func newStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// load ingests paths and fails the test on a load error.
+func load(t testing.TB, st *store.Store, opts Options, paths ...string) []FileResult {
+	t.Helper()
+	res, err := Load(context.Background(), st, opts, paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// queryInt runs a one-value query.
+func queryInt(t testing.TB, st *store.Store, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := st.DB.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func queryString(t testing.TB, st *store.Store, q string, args ...any) string {
+	t.Helper()
+	var s *string
+	if err := st.DB.QueryRow(q, args...).Scan(&s); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}
+
+func TestCanonicalSmoke(t *testing.T) {
+	st := newStore(t)
+	res := load(t, st, Options{}, "testdata/canonical/order_lines.csv")
+	r := res[0]
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	t.Logf("%+v", r)
+	rows, _ := st.DB.Query("SELECT row_no, entity, column_name, raw_value, reason FROM rejects ORDER BY row_no, column_name")
+	for rows.Next() {
+		var n int64
+		var e, c, v, why *string
+		rows.Scan(&n, &e, &c, &v, &why)
+		t.Logf("reject row %d %v %v %v %v", n, *e, *c, v, *why)
+	}
+	if got := queryInt(t, st, "SELECT count(*) FROM order_lines"); got != 3 {
+		t.Fatalf("order_lines = %d, want 3", got)
+	}
+}

@@ -1,0 +1,560 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orderflow/orderflow/store"
+)
+
+// Load ingests every file of paths (folders are walked; entries whose name starts with
+// '_' or '.' are skipped) and returns one result per file. A file that fails leaves the
+// database as it was and does not stop the others; the error is in its result.
+func Load(ctx context.Context, st *store.Store, opts Options, paths ...string) ([]FileResult, error) {
+	files, err := expandPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := candidateProfiles(opts)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := readSchema(ctx, st.DB)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	l := &loader{conn: conn, schema: sch, profiles: profiles, opts: opts, forced: opts.Profile != ""}
+	var results []FileResult
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		if opts.Progress != nil && len(files) > 1 {
+			fmt.Fprintf(opts.Progress, "[%d/%d] %s\n", i+1, len(files), f)
+		}
+		start := time.Now()
+		res := l.loadFile(ctx, f)
+		res.Duration = time.Since(start)
+		if res.Err != nil {
+			l.logFailure(ctx, &res)
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// expandPaths turns files and folders into a sorted list of files.
+func expandPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("cannot load %s: %w", p, err)
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if path != p && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".md") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot list %s: %w", p, err)
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("folder %s holds no extract file to load", p)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// candidateProfiles are the profiles a file may be recognised by: the forced one, or
+// the user's then the built-in ones.
+func candidateProfiles(opts Options) ([]*Profile, error) {
+	builtin, err := BuiltinProfiles()
+	if err != nil {
+		return nil, err
+	}
+	var user []*Profile
+	for _, p := range opts.ProfilePaths {
+		ps, err := profilesAt(p)
+		if err != nil {
+			return nil, err
+		}
+		user = append(user, ps...)
+	}
+	if opts.Profile == "" {
+		return append(user, builtin...), nil
+	}
+	for _, p := range append(user, builtin...) {
+		if p.Name == opts.Profile {
+			return []*Profile{p}, nil
+		}
+	}
+	if strings.HasSuffix(opts.Profile, ".yaml") || strings.HasSuffix(opts.Profile, ".yml") || strings.ContainsRune(opts.Profile, os.PathSeparator) {
+		p, err := LoadProfileFile(opts.Profile)
+		if err != nil {
+			return nil, err
+		}
+		return []*Profile{p}, nil
+	}
+	var names []string
+	for _, p := range append(user, builtin...) {
+		names = append(names, p.Name)
+	}
+	return nil, fmt.Errorf("unknown profile %q: use one of %s, or the path of a YAML profile", opts.Profile, strings.Join(names, ", "))
+}
+
+func profilesAt(path string) ([]*Profile, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read profiles at %s: %w", path, err)
+	}
+	if !info.IsDir() {
+		p, err := LoadProfileFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return []*Profile{p}, nil
+	}
+	var out []*Profile
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		names, _ := filepath.Glob(filepath.Join(path, pat))
+		sort.Strings(names)
+		for _, n := range names {
+			p, err := LoadProfileFile(n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+type loader struct {
+	conn     *sql.Conn
+	schema   schema
+	profiles []*Profile
+	opts     Options
+	forced   bool
+}
+
+// recognised is the profile file kind a file was matched to.
+type recognised struct {
+	profile *Profile
+	spec    *FileSpec
+	cand    headerCandidate
+	sheet   string
+	score   int
+}
+
+func (l *loader) progress(format string, args ...any) {
+	if l.opts.Progress != nil {
+		fmt.Fprintf(l.opts.Progress, "  "+format+"\n", args...)
+	}
+}
+
+func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
+	res.Path = path
+	checksum, size, err := fileChecksum(path)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	var prev int64
+	err = l.conn.QueryRowContext(ctx, `SELECT load_id FROM load_log WHERE checksum = ? AND outcome IN ('loaded', 'partial') ORDER BY load_id DESC LIMIT 1`, checksum).Scan(&prev)
+	if err == nil {
+		res.Skipped, res.LoadID = true, prev
+		return res
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		res.Err = err
+		return res
+	}
+	if size > 64<<20 {
+		l.progress("reading %s (%d MB)", filepath.Base(path), size>>20)
+	}
+	format, err := formatOf(path, "")
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	src, rec, err := l.open(ctx, path, format)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer src.close()
+	res.Profile, res.FileSpec = rec.profile.Name, rec.spec.Kind
+	if err := l.mapAndStore(ctx, src, rec, checksum, &res); err != nil {
+		res.Err = fmt.Errorf("cannot load %s (profile %s, %s): %w", path, rec.profile.Name, rec.spec.Kind, err)
+	}
+	return res
+}
+
+// open recognises the file and stages its records in the raw table.
+func (l *loader) open(ctx context.Context, path, format string) (*source, *recognised, error) {
+	base := filepath.Base(path)
+	switch format {
+	case "csv":
+		var best *recognised
+		var closest *nearMiss
+		for _, p := range l.profiles {
+			for i := range p.Files {
+				spec := &p.Files[i]
+				if f, _ := formatOf(path, spec.Format); f != "csv" {
+					continue
+				}
+				sn, err := sniffText(path, spec.Encoding)
+				if err != nil {
+					return nil, nil, err
+				}
+				for _, hc := range sn.headerCandidates(spec.Delimiter, spec.Quote) {
+					if spec.HeaderRow > 0 && hc.line != spec.HeaderRow-1 {
+						continue
+					}
+					best, closest = consider(best, closest, p, spec, hc, "", base)
+				}
+			}
+		}
+		if best == nil {
+			return nil, nil, l.unrecognised(path, closest)
+		}
+		sn, err := sniffText(path, best.spec.Encoding)
+		if err != nil {
+			return nil, nil, err
+		}
+		src, err := openCSV(ctx, l.conn, path, sn, best.cand, best.spec.FileOptions, filepath.Dir(l.tempDir()))
+		return src, best, err
+	case "xlsx":
+		var best *recognised
+		var closest *nearMiss
+		for _, p := range l.profiles {
+			for i := range p.Files {
+				spec := &p.Files[i]
+				if f, _ := formatOf(path, spec.Format); f != "xlsx" {
+					continue
+				}
+				heads, _, err := xlsxHeaders(path, spec.Sheet)
+				if err != nil {
+					return nil, nil, err
+				}
+				sheets := make([]string, 0, len(heads))
+				for sh := range heads {
+					sheets = append(sheets, sh)
+				}
+				sort.Strings(sheets)
+				for _, sh := range sheets {
+					for _, hc := range heads[sh] {
+						if spec.HeaderRow > 0 && hc.line != spec.HeaderRow-1 {
+							continue
+						}
+						best, closest = consider(best, closest, p, spec, hc, sh, base)
+					}
+				}
+			}
+		}
+		if best == nil {
+			return nil, nil, l.unrecognised(path, closest)
+		}
+		l.progress("reading sheet %q of %s", best.sheet, base)
+		src, err := openXLSX(ctx, l.conn, path, best.sheet, best.cand, best.spec.FileOptions)
+		return src, best, err
+	default:
+		src, err := openTable(ctx, l.conn, path, format)
+		if err != nil {
+			return nil, nil, err
+		}
+		var best *recognised
+		var closest *nearMiss
+		for _, p := range l.profiles {
+			for i := range p.Files {
+				best, closest = consider(best, closest, p, &p.Files[i], headerCandidate{cells: src.header}, "", base)
+			}
+		}
+		if best == nil {
+			src.close()
+			return nil, nil, l.unrecognised(path, closest)
+		}
+		return src, best, nil
+	}
+}
+
+// nearMiss is the file kind that came closest to recognising a header, for the error.
+type nearMiss struct {
+	profile *Profile
+	spec    *FileSpec
+	missing []string
+	header  []string
+	present int
+}
+
+func consider(best *recognised, closest *nearMiss, p *Profile, spec *FileSpec, hc headerCandidate, sheet, base string) (*recognised, *nearMiss) {
+	idx := newColumnIndex(hc.cells)
+	if ok, score := spec.matches(idx, base); ok {
+		if best == nil || score > best.score {
+			return &recognised{profile: p, spec: spec, cand: hc, sheet: sheet, score: score}, closest
+		}
+		return best, closest
+	}
+	cols := spec.Match
+	if len(cols) == 0 {
+		cols = spec.requiredColumns()
+	}
+	var missing []string
+	for _, c := range cols {
+		if _, ok := idx[normHeader(c)]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	present := len(cols) - len(missing)
+	if closest == nil || present > closest.present || (present == closest.present && len(hc.cells) > len(closest.header)) {
+		closest = &nearMiss{profile: p, spec: spec, missing: missing, header: hc.cells, present: present}
+	}
+	return best, closest
+}
+
+func (l *loader) unrecognised(path string, nm *nearMiss) error {
+	var tried []string
+	for _, p := range l.profiles {
+		tried = append(tried, p.Name)
+	}
+	if nm == nil {
+		return fmt.Errorf("cannot load %s: none of the profiles tried (%s) reads this file type", path, strings.Join(tried, ", "))
+	}
+	head := nm.header
+	if len(head) > 8 {
+		head = append(append([]string{}, head[:8]...), "…")
+	}
+	if l.forced {
+		return fmt.Errorf("cannot load %s with profile %s: the header lacks column(s) %s needed for %s (header found: %s)",
+			path, nm.profile.Name, strings.Join(nm.missing, ", "), nm.spec.Kind, strings.Join(head, ", "))
+	}
+	return fmt.Errorf("cannot load %s: no profile recognises its header (%s); profiles tried: %s; closest: %s %s, which lacks %s. Name the profile with --profile, or write one (see README, \"Map your own extract\")",
+		path, strings.Join(head, ", "), strings.Join(tried, ", "), nm.profile.Name, nm.spec.Kind, strings.Join(nm.missing, ", "))
+}
+
+func (l *loader) tempDir() string {
+	return filepath.Join(os.TempDir(), "x")
+}
+
+// mapAndStore maps the raw table onto the spec's entities and writes them, the
+// rejects and the load log in one transaction.
+func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, checksum string, res *FileResult) error {
+	for _, em := range rec.spec.Entities {
+		if missing := missingColumns(em, l.schema, src); len(missing) > 0 {
+			return fmt.Errorf("the header lacks column(s) %s needed for %s; found: %s", strings.Join(missing, ", "), em.Entity, strings.Join(src.header, ", "))
+		}
+	}
+	pc := &planContext{src: src, schema: l.schema, opts: rec.spec.FileOptions, fileDate: fileDate(src.path), lookups: map[string]map[string]string{}}
+	if err := l.prepareLookups(ctx, pc, rec.spec); err != nil {
+		return err
+	}
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM raw").Scan(&res.RowsRead); err != nil {
+		return err
+	}
+	res.RowsRead += int64(len(src.structural))
+	var plans []*entityPlan
+	for i, em := range rec.spec.Entities {
+		p, err := pc.plan(em)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("typed_%d", i)
+		if err := p.typedTable(ctx, l.conn, src, name); err != nil {
+			return err
+		}
+		defer dropTemp(context.Background(), l.conn, name)
+		plans = append(plans, p)
+		res.Entities = append(res.Entities, em.Entity)
+	}
+	if err := l.conn.QueryRowContext(ctx, "SELECT nextval('load_id_seq')").Scan(&res.LoadID); err != nil {
+		return err
+	}
+	started := time.Now().UTC()
+	tx, err := l.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rejectedRows := map[int64]bool{}
+	for _, e := range src.structural {
+		rejectedRows[e.row] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, NULL, ?, ?, ?)`, res.LoadID, src.path, e.row, e.column, e.value, e.reason); err != nil {
+			return err
+		}
+	}
+	for i, p := range plans {
+		typed := fmt.Sprintf("typed_%d", i)
+		if err := l.storeEntity(ctx, tx, p, typed, res.LoadID); err != nil {
+			return err
+		}
+		rows, err := l.writeRejects(ctx, tx, src, p, typed, res.LoadID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			rejectedRows[r] = true
+		}
+	}
+	res.RowsRejected = int64(len(rejectedRows))
+	res.RowsLoaded = res.RowsRead - res.RowsRejected
+	outcome := "loaded"
+	if res.RowsRejected > 0 {
+		outcome = "partial"
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+		res.LoadID, src.path, checksum, rec.profile.Name, rec.spec.Kind, strings.Join(res.Entities, ","),
+		res.RowsRead, res.RowsLoaded, res.RowsRejected, started, time.Now().UTC(), outcome); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// storeEntity replaces the rows whose business key the file carries, then inserts.
+func (l *loader) storeEntity(ctx context.Context, tx *sql.Tx, p *entityPlan, typed string, loadID int64) error {
+	var on []string
+	for _, k := range p.keys {
+		on = append(on, fmt.Sprintf("%s.%s = n.%s", ident(p.entity), ident(k), ident(k)))
+	}
+	del := fmt.Sprintf("DELETE FROM %s USING (SELECT DISTINCT %s FROM %s WHERE _ok) n WHERE %s",
+		ident(p.entity), keyList(p.keys), ident(typed), strings.Join(on, " AND "))
+	if _, err := tx.ExecContext(ctx, del); err != nil {
+		return fmt.Errorf("cannot replace %s rows: %w", p.entity, err)
+	}
+	var cols []string
+	for _, f := range p.fields {
+		cols = append(cols, ident(f.name))
+	}
+	ins := fmt.Sprintf("INSERT INTO %s (%s, _load_id, _row) SELECT %s, %d, _row FROM %s WHERE _ok",
+		ident(p.entity), strings.Join(cols, ", "), strings.Join(cols, ", "), loadID, ident(typed))
+	if _, err := tx.ExecContext(ctx, ins); err != nil {
+		return fmt.Errorf("cannot insert %s rows: %w", p.entity, err)
+	}
+	return nil
+}
+
+// writeRejects stores every bad value of the rows that failed and returns their rows.
+func (l *loader) writeRejects(ctx context.Context, tx *sql.Tx, src *source, p *entityPlan, typed string, loadID int64) ([]int64, error) {
+	q := p.rejectsQuery(typed)
+	if q == "" {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("cannot list rejects of %s: %w", p.entity, err)
+	}
+	type rej struct {
+		row, rid                  int64
+		col, reason               string
+		val                       sql.NullString
+	}
+	var rejs []rej
+	for rows.Next() {
+		var r rej
+		if err := rows.Scan(&r.row, &r.rid, &r.col, &r.val, &r.reason); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rejs = append(rejs, r)
+	}
+	rows.Close()
+	if len(rejs) == 0 {
+		return nil, nil
+	}
+	if src.lineOf != nil {
+		var rids []int64
+		for _, r := range rejs {
+			rids = append(rids, r.rid)
+		}
+		lines, err := src.lineOf(rids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rejs {
+			if l, ok := lines[rejs[i].rid]; ok {
+				rejs[i].row = l
+			}
+		}
+	}
+	var out []int64
+	for _, r := range rejs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?)`, loadID, src.path, r.row, p.entity, r.col, r.val, r.reason); err != nil {
+			return nil, err
+		}
+		out = append(out, r.row)
+	}
+	return out, nil
+}
+
+// logFailure records a failed file in the load log; its data was rolled back.
+func (l *loader) logFailure(ctx context.Context, res *FileResult) {
+	checksum, _, _ := fileChecksum(res.Path)
+	now := time.Now().UTC()
+	_, _ = l.conn.ExecContext(context.Background(), `INSERT INTO load_log VALUES (nextval('load_id_seq'), ?, ?, ?, ?, NULL, 0, 0, 0, ?, ?, 'failed', ?)`,
+		res.Path, checksum, res.Profile, res.FileSpec, now.Add(-res.Duration), now, res.Err.Error())
+}
+
+func fileChecksum(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+var fileDateRE = regexp.MustCompile(`(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])`)
+
+// fileDate is the date a file's name carries (stock_20261123.txt), else its
+// modification date: the snapshot date of stock lists that hold none.
+func fileDate(path string) time.Time {
+	if m := fileDateRE.FindStringSubmatch(filepath.Base(path)); m != nil {
+		if t, err := time.Parse("20060102", m[1]+m[2]+m[3]); err == nil {
+			return t
+		}
+	}
+	if info, err := os.Stat(path); err == nil {
+		t := info.ModTime()
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return time.Time{}
+}

@@ -1,0 +1,169 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// openCSV loads a delimited text file into the raw table through DuckDB's read_csv,
+// all columns as text so that leading zeros, SAP numbers and odd dates survive to the
+// mapping step. Non-UTF-8 files are re-encoded to a temporary UTF-8 copy first.
+func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc headerCandidate, opts FileOptions, tmpDir string) (*source, error) {
+	src := &source{path: path, format: "csv", header: hc.cells, columns: newColumnIndex(hc.cells)}
+	readPath := path
+	if sn.encoding != "utf-8" {
+		p, err := toUTF8File(path, sn.encoding, tmpDir)
+		if err != nil {
+			return nil, err
+		}
+		readPath = p
+		src.cleanup = append(src.cleanup, func() { os.Remove(p) })
+	}
+	skip := hc.line + 1 + opts.Skip
+	quote := opts.Quote
+	if quote == "" {
+		quote = `"`
+	}
+	if quote == "none" {
+		quote = ""
+	}
+	var cols []string
+	for i := range hc.cells {
+		cols = append(cols, fmt.Sprintf("'c%d': 'VARCHAR'", i))
+	}
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(%s,
+		auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s,
+		new_line = %s, columns = {%s}, null_padding = true, strict_mode = false,
+		store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_rejects_scan')`,
+		sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
+		sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "))
+	src.cleanup = append(src.cleanup, func() { dropTemp(context.Background(), conn, "raw", "raw_rejects", "raw_rejects_scan") })
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		src.close()
+		return nil, fmt.Errorf("cannot read %s as CSV (delimiter %q, header on line %d): %w", path, string(hc.delim), hc.line+1, err)
+	}
+	// Rows of only delimiters carry nothing: not a reject, not a row.
+	var empty []string
+	for i := range hc.cells {
+		empty = append(empty, fmt.Sprintf("nullif(trim(c%d), '') IS NULL", i))
+	}
+	if _, err := conn.ExecContext(ctx, "DELETE FROM raw WHERE "+strings.Join(empty, " AND ")); err != nil {
+		src.close()
+		return nil, err
+	}
+	src.rowExpr = fmt.Sprintf("(rowid + %d)", skip+1)
+
+	rows, err := conn.QueryContext(ctx, `SELECT line, coalesce(column_name, ''), coalesce(csv_line, ''), error_type, error_message FROM raw_rejects ORDER BY line`)
+	if err != nil {
+		src.close()
+		return nil, err
+	}
+	defer rows.Close()
+	var badLines []int64
+	for rows.Next() {
+		var e rowError
+		var kind, msg string
+		if err := rows.Scan(&e.row, &e.column, &e.value, &kind, &msg); err != nil {
+			return nil, err
+		}
+		e.reason = csvRejectReason(kind, msg)
+		src.structural = append(src.structural, e)
+		badLines = append(badLines, e.row)
+	}
+	src.lineOf = func(rowids []int64) (map[int64]int64, error) {
+		return recordLines(readPath, sn.newLine, quote, skip, badLines, rowids)
+	}
+	return src, rows.Err()
+}
+
+func newLineOption(nl string) string {
+	switch nl {
+	case "\r\n":
+		return `\r\n`
+	case "\r":
+		return `\r`
+	}
+	return `\n`
+}
+
+func csvRejectReason(kind, msg string) string {
+	switch kind {
+	case "TOO MANY COLUMNS":
+		return "more fields than the header has columns (a delimiter inside an unquoted value?)"
+	case "UNQUOTED VALUE":
+		return "a quote character inside an unquoted value"
+	case "INVALID UNICODE", "INVALID ENCODING":
+		return "bytes that are not valid in the file's encoding"
+	}
+	return strings.ToLower(kind) + ": " + msg
+}
+
+// recordLines maps raw record indexes (rowid) to 1-based file lines, accounting for
+// blank lines and lines the reader rejected, which read_csv leaves out of its count.
+// It runs only when a file has rejects, so a clean load never reads the file twice.
+func recordLines(path, newLine, quote string, skip int, badLines []int64, rowids []int64) (map[int64]int64, error) {
+	want := map[int64]bool{}
+	for _, r := range rowids {
+		want[r] = true
+	}
+	sort.Slice(badLines, func(i, j int) bool { return badLines[i] < badLines[j] })
+	bad := map[int64]bool{}
+	for _, l := range badLines {
+		bad[l] = true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sep := newLine
+	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		if i := strings.Index(string(data), sep); i >= 0 {
+			return i + len(sep), data[:i], nil
+		}
+		if atEOF && len(data) > 0 {
+			return len(data), data, nil
+		}
+		return 0, nil, nil
+	})
+	out := make(map[int64]int64, len(rowids))
+	var line, record int64
+	inQuote := false
+	var recordStart int64
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if line <= int64(skip) {
+			continue
+		}
+		if !inQuote {
+			recordStart = line
+		}
+		if quote != "" {
+			if strings.Count(text, quote)%2 == 1 {
+				inQuote = !inQuote
+			}
+		}
+		if inQuote {
+			continue // the record goes on on the next line
+		}
+		if strings.TrimSpace(text) == "" || bad[recordStart] {
+			continue
+		}
+		if want[record] {
+			out[record] = recordStart
+			if len(out) == len(want) {
+				break
+			}
+		}
+		record++
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,100 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// source is one extract file opened for loading: its header, and a temporary DuckDB
+// table `raw` of VARCHAR columns c0..cN in file order, with the file row of each record.
+type source struct {
+	path    string
+	format  string
+	header  []string       // as the file writes it
+	columns map[string]int // normHeader(name) -> index
+	// rowExpr is the SQL expression giving the file row number of a raw record.
+	rowExpr string
+	// structural lists rows the reader itself could not split (too many columns...).
+	structural []rowError
+	// lineOf, when set, maps raw record indexes to file rows after the fact.
+	lineOf  func(rowids []int64) (map[int64]int64, error)
+	cleanup []func()
+}
+
+// rowError is a reject found while reading, before any mapping.
+type rowError struct {
+	row    int64
+	column string
+	value  string
+	reason string
+}
+
+func (s *source) close() {
+	for i := len(s.cleanup) - 1; i >= 0; i-- {
+		s.cleanup[i]()
+	}
+}
+
+// col is the raw table column holding a header name, or "" when the file lacks it.
+func (s *source) col(name string) string {
+	i, ok := s.columns[normHeader(name)]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("c%d", i)
+}
+
+func newColumnIndex(header []string) map[string]int {
+	m := make(map[string]int, len(header))
+	for i, h := range header {
+		n := normHeader(h)
+		if _, dup := m[n]; !dup && n != "" {
+			m[n] = i
+		}
+	}
+	return m
+}
+
+// formatOf tells the reader to use from a spec's format or the file extension.
+func formatOf(path, declared string) (string, error) {
+	if declared != "" {
+		switch declared {
+		case "csv", "xlsx", "parquet", "json":
+			return declared, nil
+		}
+		return "", fmt.Errorf("format %q is not supported: use csv, xlsx, parquet or json", declared)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt", ".tsv", ".dat", ".tab", "":
+		return "csv", nil
+	case ".xlsx", ".xlsm":
+		return "xlsx", nil
+	case ".parquet", ".pq":
+		return "parquet", nil
+	case ".json", ".ndjson", ".jsonl":
+		return "json", nil
+	case ".xls":
+		return "", fmt.Errorf("%s is an old Excel 97-2003 workbook: save it as .xlsx or CSV and load that", path)
+	}
+	return "", fmt.Errorf("%s: unknown file type %q: orderflow reads CSV/TXT, XLSX, Parquet and JSON/NDJSON", path, filepath.Ext(path))
+}
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// ident quotes s as a SQL identifier.
+func ident(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// dropTemp drops temporary tables, ignoring errors (the connection may be gone).
+func dropTemp(ctx context.Context, conn *sql.Conn, names ...string) {
+	for _, n := range names {
+		_, _ = conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+ident(n))
+	}
+}

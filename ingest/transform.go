@@ -1,0 +1,398 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// entityPlan is the SQL that turns the raw text table into one canonical entity.
+type entityPlan struct {
+	entity   string
+	distinct bool
+	fields   []fieldPlan // in the canonical table's column order
+	keys     []string
+	when     string // raw filter: only rows where this cleaned column is not empty
+}
+
+// fieldPlan is one canonical column: its typed expression and the checks that turn a
+// value that cannot be read into a reject.
+type fieldPlan struct {
+	name   string
+	expr   string
+	checks []check
+}
+
+// check is a condition over the raw row that means the value cannot be read.
+type check struct {
+	cond   string // true when the value is bad
+	column string // the file's column name, for the reject
+	value  string // SQL expression of the raw value
+	reason string
+}
+
+// planContext is what planning needs besides the spec: the source, the canonical
+// schema and the file's own date (for file_date fields).
+type planContext struct {
+	src      *source
+	schema   schema
+	opts     FileOptions
+	fileDate time.Time
+	lookups  map[string]map[string]string // lookup kind -> raw value -> canonical value
+}
+
+// resolveFields returns the field specs of an entity map, same_names expanded.
+func resolveFields(em EntityMap, sch schema) map[string]FieldSpec {
+	out := map[string]FieldSpec{}
+	if em.SameNames {
+		keys := map[string]bool{}
+		for _, k := range canonicalKeys[em.Entity] {
+			keys[k] = true
+		}
+		for _, c := range sch[em.Entity] {
+			out[c.Name] = FieldSpec{Column: c.Name, Optional: !keys[c.Name]}
+		}
+	}
+	for k, v := range em.Fields {
+		out[k] = v
+	}
+	return out
+}
+
+// missingColumns lists the columns an entity map needs that the file lacks.
+func missingColumns(em EntityMap, sch schema, src *source) []string {
+	keys := map[string]bool{}
+	for _, k := range canonicalKeys[em.Entity] {
+		keys[k] = true
+	}
+	var missing []string
+	for name, spec := range resolveFields(em, sch) {
+		need := !spec.Optional || keys[name]
+		if spec.Column != "" && need && src.col(spec.Column) == "" {
+			missing = append(missing, spec.Column)
+		}
+		for _, c := range spec.Sum {
+			if !spec.Optional && src.col(c) == "" {
+				missing = append(missing, c)
+			}
+		}
+	}
+	if em.When != "" && src.col(em.When) == "" {
+		missing = append(missing, em.When)
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+func (pc *planContext) plan(em EntityMap) (*entityPlan, error) {
+	p := &entityPlan{entity: em.Entity, distinct: em.Distinct, keys: canonicalKeys[em.Entity]}
+	keys := map[string]bool{}
+	for _, k := range p.keys {
+		keys[k] = true
+	}
+	specs := resolveFields(em, pc.schema)
+	for name := range specs {
+		if _, ok := pc.schema.column(em.Entity, name); !ok {
+			return nil, fmt.Errorf("the profile maps %s.%s, which the canonical model does not have", em.Entity, name)
+		}
+	}
+	if em.When != "" {
+		p.when = pc.clean(pc.src.col(em.When))
+	}
+	for _, c := range pc.schema[em.Entity] {
+		spec, ok := specs[c.Name]
+		fp := fieldPlan{name: c.Name, expr: "NULL"}
+		if ok {
+			var err error
+			fp, err = pc.field(em.Entity, c, spec)
+			if err != nil {
+				return nil, err
+			}
+		}
+		fp.expr = fmt.Sprintf("CAST(%s AS %s)", fp.expr, c.Type)
+		if c.Name == "shipment_id" && em.Entity == "documents" {
+			fp.expr = fmt.Sprintf("coalesce(%s, '')", fp.expr) // an order-level document
+		} else if keys[c.Name] || c.Required {
+			col := c.Name
+			if ok && spec.Column != "" {
+				col = spec.Column
+			}
+			value := "NULL"
+			if ok && spec.Column != "" && pc.src.col(spec.Column) != "" {
+				value = pc.src.col(spec.Column)
+			}
+			fp.checks = append(fp.checks, check{
+				cond:   fp.expr + " IS NULL",
+				column: col, value: value,
+				reason: fmt.Sprintf("empty %s: every %s row needs it", c.Name, strings.TrimSuffix(em.Entity, "s")),
+			})
+		}
+		p.fields = append(p.fields, fp)
+	}
+	return p, nil
+}
+
+// clean is the raw text of a column with "empty" placeholders turned into NULL.
+func (pc *planContext) clean(col string) string {
+	if col == "" {
+		return "NULL"
+	}
+	var conds []string
+	if len(pc.opts.NullValues) > 0 {
+		var vals []string
+		for _, v := range pc.opts.NullValues {
+			vals = append(vals, sqlString(strings.ToUpper(strings.TrimSpace(v))))
+		}
+		conds = append(conds, fmt.Sprintf("upper(trim(%s)) IN (%s)", col, strings.Join(vals, ", ")))
+	}
+	for _, pat := range pc.opts.NullPatterns {
+		conds = append(conds, fmt.Sprintf("regexp_matches(%s, %s)", col, sqlString(pat)))
+	}
+	base := fmt.Sprintf("nullif(trim(%s), '')", col)
+	if len(conds) == 0 {
+		return base
+	}
+	return fmt.Sprintf("(CASE WHEN %s THEN NULL ELSE %s END)", strings.Join(conds, " OR "), base)
+}
+
+func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan, error) {
+	fp := fieldPlan{name: c.Name}
+	switch {
+	case spec.Value != nil:
+		fp.expr = sqlString(*spec.Value)
+		return fp, nil
+	case spec.FileDate:
+		if pc.fileDate.IsZero() {
+			fp.expr = "NULL"
+		} else {
+			fp.expr = sqlString(pc.fileDate.Format("2006-01-02"))
+		}
+		return fp, nil
+	case len(spec.Sum) > 0:
+		var terms []string
+		for _, name := range spec.Sum {
+			col := pc.src.col(name)
+			if col == "" {
+				continue // an optional member the file lacks
+			}
+			v := pc.clean(col)
+			num := pc.number(v, c.Type)
+			terms = append(terms, fmt.Sprintf("coalesce(%s, 0)", num))
+			fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, num), column: name, value: col, reason: pc.numberReason()})
+		}
+		if len(terms) == 0 {
+			fp.expr = "NULL"
+		} else {
+			fp.expr = "(" + strings.Join(terms, " + ") + ")"
+		}
+		return fp, nil
+	}
+	col := pc.src.col(spec.Column)
+	if col == "" {
+		fp.expr = "NULL" // optional column absent from this file
+		return fp, nil
+	}
+	v := pc.clean(col)
+	if spec.TrimLeadingZeros {
+		v = fmt.Sprintf("(CASE WHEN ltrim(%[1]s, '0') = '' AND %[1]s IS NOT NULL THEN '0' ELSE ltrim(%[1]s, '0') END)", v)
+	}
+	if spec.Lookup != "" {
+		m, ok := pc.lookups[spec.Lookup+"\x00"+spec.Column]
+		if !ok {
+			return fp, fmt.Errorf("unknown lookup %q on %s (known: country)", spec.Lookup, spec.Column)
+		}
+		fp.expr = mapExpr(v, m, nil, true)
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: "unknown " + spec.Lookup + " name"})
+		return fp, nil
+	}
+	if len(spec.Map) > 0 || spec.Else != nil {
+		v = mapExpr(v, spec.Map, spec.Else, false)
+	}
+	switch {
+	case c.Type == "DATE":
+		formats := spec.Formats
+		if len(formats) == 0 {
+			formats = pc.opts.DateFormats
+		}
+		fp.expr = pc.date(v, formats)
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: dateReason(formats)})
+	case isNumeric(c.Type):
+		fp.expr = pc.number(v, c.Type)
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: pc.numberReason()})
+	default:
+		fp.expr = v
+	}
+	return fp, nil
+}
+
+func isNumeric(t string) bool {
+	return strings.HasPrefix(t, "DECIMAL") || t == "INTEGER" || t == "BIGINT" || t == "DOUBLE"
+}
+
+// mapExpr maps values case-insensitively; a "" key gives the value of an empty cell.
+// Unmapped values pass through unless strict, or become elseVal when it is set.
+func mapExpr(v string, m map[string]string, elseVal *string, strict bool) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("(CASE")
+	if empty, ok := m[""]; ok {
+		fmt.Fprintf(&b, " WHEN %s IS NULL THEN %s", v, sqlString(empty))
+	}
+	var whens []string
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		whens = append(whens, fmt.Sprintf(" WHEN %s THEN %s", sqlString(strings.ToUpper(strings.TrimSpace(k))), sqlString(m[k])))
+	}
+	if len(whens) > 0 {
+		fmt.Fprintf(&b, " WHEN %s IS NOT NULL THEN (CASE upper(%s)%s ELSE %s END)", v, v, strings.Join(whens, ""), elseOf(v, elseVal, strict))
+	} else if elseVal != nil || strict {
+		fmt.Fprintf(&b, " WHEN %s IS NOT NULL THEN %s", v, elseOf(v, elseVal, strict))
+	} else {
+		fmt.Fprintf(&b, " ELSE %s", v)
+	}
+	b.WriteString(" END)")
+	return b.String()
+}
+
+func elseOf(v string, elseVal *string, strict bool) string {
+	switch {
+	case elseVal != nil:
+		return sqlString(*elseVal)
+	case strict:
+		return "NULL"
+	}
+	return v
+}
+
+// number parses a cleaned value with the file's decimal and thousands separators and,
+// for SAP lists, a trailing minus.
+func (pc *planContext) number(v, typ string) string {
+	e := v
+	if pc.opts.TrailingMinus {
+		e = fmt.Sprintf("(CASE WHEN suffix(%[1]s, '-') THEN '-' || rtrim(%[1]s, '-') ELSE %[1]s END)", e)
+	}
+	if t := pc.opts.Thousands; t != "" {
+		e = fmt.Sprintf("replace(%s, %s, '')", e, sqlString(t))
+		if t == " " {
+			e = fmt.Sprintf("replace(replace(%s, '\u00a0', ''), '\u202f', '')", e)
+		}
+	}
+	if pc.opts.Decimal == "," {
+		e = fmt.Sprintf("replace(%s, ',', '.')", e)
+	}
+	if typ == "INTEGER" || typ == "BIGINT" {
+		return fmt.Sprintf("TRY_CAST(round(TRY_CAST(%s AS DOUBLE)) AS %s)", e, typ)
+	}
+	return fmt.Sprintf("TRY_CAST(%s AS %s)", e, typ)
+}
+
+func (pc *planContext) numberReason() string {
+	d := pc.opts.Decimal
+	if d == "" {
+		d = "."
+	}
+	return fmt.Sprintf("not a number (decimal separator %q)", d)
+}
+
+// date parses a cleaned value with the profile's formats, then ISO dates and
+// timestamps, then (workbooks only) Excel serial day numbers.
+func (pc *planContext) date(v string, formats []string) string {
+	var alts []string
+	iso := len(formats) == 0
+	for _, f := range formats {
+		if f == "%Y-%m-%d" {
+			iso = true
+		}
+	}
+	if iso {
+		alts = append(alts, fmt.Sprintf("TRY_CAST(%s AS DATE)", v))
+	}
+	if len(formats) > 0 {
+		var fs []string
+		for _, f := range formats {
+			fs = append(fs, sqlString(f))
+		}
+		alts = append(alts, fmt.Sprintf("CAST(try_strptime(%s, [%s]) AS DATE)", v, strings.Join(fs, ", ")))
+	}
+	alts = append(alts, fmt.Sprintf("CAST(TRY_CAST(%s AS TIMESTAMP) AS DATE)", v))
+	if pc.src.format == "xlsx" {
+		alts = append(alts, fmt.Sprintf("(CASE WHEN regexp_full_match(%[1]s, '[0-9]{4,5}(\\.[0-9]+)?') THEN DATE '1899-12-30' + CAST(floor(CAST(%[1]s AS DOUBLE)) AS INTEGER) END)", v))
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return "coalesce(" + strings.Join(alts, ", ") + ")"
+}
+
+func dateReason(formats []string) string {
+	if len(formats) == 0 {
+		return "not a valid date (expected YYYY-MM-DD)"
+	}
+	return "not a valid date (expected " + strings.Join(formats, " or ") + ")"
+}
+
+// typedTable materialises the plan's entity from the raw table as temp table name,
+// with _row (file row), _rid (raw record) and _ok (every check passed).
+func (p *entityPlan) typedTable(ctx context.Context, conn *sql.Conn, src *source, name string) error {
+	var sel, bad []string
+	sel = append(sel, src.rowExpr+" AS _row", "rowid AS _rid")
+	for _, f := range p.fields {
+		sel = append(sel, f.expr+" AS "+ident(f.name))
+		for _, c := range f.checks {
+			bad = append(bad, c.cond)
+		}
+	}
+	ok := "true"
+	if len(bad) > 0 {
+		ok = "NOT (" + strings.Join(bad, " OR ") + ")"
+	}
+	sel = append(sel, ok+" AS _ok")
+	q := "CREATE OR REPLACE TEMP TABLE " + ident(name) + " AS SELECT " + strings.Join(sel, ",\n  ") + "\nFROM raw"
+	if p.when != "" {
+		q += "\nWHERE " + p.when + " IS NOT NULL"
+	}
+	if p.distinct {
+		// Header entities repeat on every item row: keep the first readable row per key.
+		q = "CREATE OR REPLACE TEMP TABLE " + ident(name) + " AS SELECT * FROM (" +
+			strings.TrimPrefix(q, "CREATE OR REPLACE TEMP TABLE "+ident(name)+" AS ") +
+			") QUALIFY NOT _ok OR row_number() OVER (PARTITION BY _ok, " + keyList(p.keys) + " ORDER BY _row) = 1"
+	}
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("cannot map %s: %w", p.entity, err)
+	}
+	return nil
+}
+
+func keyList(keys []string) string {
+	var out []string
+	for _, k := range keys {
+		out = append(out, ident(k))
+	}
+	return strings.Join(out, ", ")
+}
+
+// rejectsQuery lists, for the raw records whose row failed, every bad value.
+func (p *entityPlan) rejectsQuery(typed string) string {
+	var items []string
+	for _, f := range p.fields {
+		for _, c := range f.checks {
+			items = append(items, fmt.Sprintf("CASE WHEN %s THEN {'col': %s, 'val': CAST(%s AS VARCHAR), 'reason': %s} END",
+				c.cond, sqlString(c.column), c.value, sqlString(c.reason)))
+		}
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`SELECT r._row, r._rid, struct_extract(r.e, 'col'), struct_extract(r.e, 'val'), struct_extract(r.e, 'reason') FROM (
+		SELECT t._row, t._rid, unnest(list_filter([%s], x -> x IS NOT NULL)) AS e
+		FROM raw JOIN %s t ON t._rid = raw.rowid AND NOT t._ok) AS r ORDER BY r._row`, strings.Join(items, ", "), ident(typed))
+}
