@@ -21,6 +21,8 @@ type Options struct {
 	// AsOf dates a stock file that carries no snapshot date of its own when neither its
 	// name nor its modification time gives one.
 	AsOf time.Time
+	// OnResult, when set, is called as each file is done.
+	OnResult func(FileResult)
 }
 
 // FileResult is the outcome of one file; Summary renders it as the command's line.

@@ -51,22 +51,3 @@ func queryString(t testing.TB, st *store.Store, q string, args ...any) string {
 	return *s
 }
 
-func TestCanonicalSmoke(t *testing.T) {
-	st := newStore(t)
-	res := load(t, st, Options{}, "testdata/canonical/order_lines.csv")
-	r := res[0]
-	if r.Err != nil {
-		t.Fatal(r.Err)
-	}
-	t.Logf("%+v", r)
-	rows, _ := st.DB.Query("SELECT row_no, entity, column_name, raw_value, reason FROM rejects ORDER BY row_no, column_name")
-	for rows.Next() {
-		var n int64
-		var e, c, v, why *string
-		rows.Scan(&n, &e, &c, &v, &why)
-		t.Logf("reject row %d %v %v %v %v", n, *e, *c, v, *why)
-	}
-	if got := queryInt(t, st, "SELECT count(*) FROM order_lines"); got != 3 {
-		t.Fatalf("order_lines = %d, want 3", got)
-	}
-}

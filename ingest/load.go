@@ -56,6 +56,9 @@ func Load(ctx context.Context, st *store.Store, opts Options, paths ...string) (
 			l.logFailure(ctx, &res)
 		}
 		results = append(results, res)
+		if opts.OnResult != nil {
+			opts.OnResult(res)
+		}
 	}
 	return results, nil
 }
@@ -165,6 +168,9 @@ func profilesAt(path string) ([]*Profile, error) {
 	return out, nil
 }
 
+// testHookAfterStore lets tests fail a load half-way through its transaction.
+var testHookAfterStore func(entity string) error
+
 type loader struct {
 	conn     *sql.Conn
 	schema   schema
@@ -180,6 +186,13 @@ type recognised struct {
 	cand    headerCandidate
 	sheet   string
 	score   int
+}
+
+// trace prints the time spent in each phase when ORDERFLOW_TRACE is set.
+func (l *loader) trace(phase string, since time.Time) {
+	if os.Getenv("ORDERFLOW_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "trace: %-28s %v\n", phase, time.Since(since).Round(time.Millisecond))
+	}
 }
 
 func (l *loader) progress(format string, args ...any) {
@@ -212,7 +225,9 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 		res.Err = err
 		return res
 	}
+	t0 := time.Now()
 	src, rec, err := l.open(ctx, path, format)
+	l.trace("open "+format, t0)
 	if err != nil {
 		res.Err = err
 		return res
@@ -394,12 +409,27 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 			return err
 		}
 		name := fmt.Sprintf("typed_%d", i)
+		t0 := time.Now()
 		if err := p.typedTable(ctx, l.conn, src, name); err != nil {
 			return err
 		}
+		l.trace("map "+em.Entity, t0)
 		defer dropTemp(context.Background(), l.conn, name)
 		plans = append(plans, p)
 		res.Entities = append(res.Entities, em.Entity)
+	}
+	// Rejects are staged before the transaction: the file rows of CSV records may need
+	// a pass over the file (blank lines, unreadable lines) that must not hold it open.
+	var rejTables []string
+	for i, p := range plans {
+		name := fmt.Sprintf("rejected_%d", i)
+		t0 := time.Now()
+		if err := l.stageRejects(ctx, src, p, fmt.Sprintf("typed_%d", i), name); err != nil {
+			return err
+		}
+		l.trace("rejects "+p.entity, t0)
+		defer dropTemp(context.Background(), l.conn, name)
+		rejTables = append(rejTables, name)
 	}
 	if err := l.conn.QueryRowContext(ctx, "SELECT nextval('load_id_seq')").Scan(&res.LoadID); err != nil {
 		return err
@@ -410,27 +440,37 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 		return err
 	}
 	defer tx.Rollback()
-	rejectedRows := map[int64]bool{}
+	for i, p := range plans {
+		t0 := time.Now()
+		if err := l.storeEntity(ctx, tx, p, fmt.Sprintf("typed_%d", i), res.LoadID); err != nil {
+			return err
+		}
+		l.trace("store "+p.entity, t0)
+		if testHookAfterStore != nil {
+			if err := testHookAfterStore(p.entity); err != nil {
+				return err
+			}
+		}
+	}
+	var union []string
 	for _, e := range src.structural {
-		rejectedRows[e.row] = true
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, NULL, ?, ?, ?)`, res.LoadID, src.path, e.row, e.column, e.value, e.reason); err != nil {
 			return err
 		}
+		union = append(union, fmt.Sprintf("SELECT %d AS row_no", e.row))
 	}
-	for i, p := range plans {
-		typed := fmt.Sprintf("typed_%d", i)
-		if err := l.storeEntity(ctx, tx, p, typed, res.LoadID); err != nil {
+	for i, name := range rejTables {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO rejects SELECT %d, %s, row_no, %s, column_name, raw_value, reason FROM %s`,
+			res.LoadID, sqlString(src.path), sqlString(plans[i].entity), ident(name))); err != nil {
 			return err
 		}
-		rows, err := l.writeRejects(ctx, tx, src, p, typed, res.LoadID)
-		if err != nil {
+		union = append(union, "SELECT row_no FROM "+ident(name))
+	}
+	if len(union) > 0 {
+		if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT row_no) FROM ("+strings.Join(union, " UNION ALL ")+")").Scan(&res.RowsRejected); err != nil {
 			return err
 		}
-		for _, r := range rows {
-			rejectedRows[r] = true
-		}
 	}
-	res.RowsRejected = int64(len(rejectedRows))
 	res.RowsLoaded = res.RowsRead - res.RowsRejected
 	outcome := "loaded"
 	if res.RowsRejected > 0 {
@@ -467,57 +507,54 @@ func (l *loader) storeEntity(ctx context.Context, tx *sql.Tx, p *entityPlan, typ
 	return nil
 }
 
-// writeRejects stores every bad value of the rows that failed and returns their rows.
-func (l *loader) writeRejects(ctx context.Context, tx *sql.Tx, src *source, p *entityPlan, typed string, loadID int64) ([]int64, error) {
+// stageRejects lists every bad value of the rows that failed into a temp table
+// (row_no, rid, column_name, raw_value, reason), with CSV rows mapped to file lines.
+func (l *loader) stageRejects(ctx context.Context, src *source, p *entityPlan, typed, name string) error {
 	q := p.rejectsQuery(typed)
 	if q == "" {
-		return nil, nil
+		q = "SELECT 0::BIGINT, 0::BIGINT, ''::VARCHAR, ''::VARCHAR, ''::VARCHAR WHERE false"
 	}
-	rows, err := tx.QueryContext(ctx, q)
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(name)+" (row_no BIGINT, rid BIGINT, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"); err != nil {
+		return err
+	}
+	if _, err := l.conn.ExecContext(ctx, "INSERT INTO "+ident(name)+" "+q); err != nil {
+		return fmt.Errorf("cannot list rejects of %s: %w", p.entity, err)
+	}
+	if src.lineOf == nil {
+		return nil
+	}
+	rows, err := l.conn.QueryContext(ctx, "SELECT DISTINCT rid FROM "+ident(name))
 	if err != nil {
-		return nil, fmt.Errorf("cannot list rejects of %s: %w", p.entity, err)
+		return err
 	}
-	type rej struct {
-		row, rid                  int64
-		col, reason               string
-		val                       sql.NullString
-	}
-	var rejs []rej
+	var rids []int64
 	for rows.Next() {
-		var r rej
-		if err := rows.Scan(&r.row, &r.rid, &r.col, &r.val, &r.reason); err != nil {
+		var r int64
+		if err := rows.Scan(&r); err != nil {
 			rows.Close()
-			return nil, err
+			return err
 		}
-		rejs = append(rejs, r)
+		rids = append(rids, r)
 	}
 	rows.Close()
-	if len(rejs) == 0 {
-		return nil, nil
+	if len(rids) == 0 {
+		return nil
 	}
-	if src.lineOf != nil {
-		var rids []int64
-		for _, r := range rejs {
-			rids = append(rids, r.rid)
-		}
-		lines, err := src.lineOf(rids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range rejs {
-			if l, ok := lines[rejs[i].rid]; ok {
-				rejs[i].row = l
-			}
+	lines, err := src.lineOf(rids)
+	if err != nil {
+		return err
+	}
+	var values []string
+	for rid, line := range lines {
+		if line != 0 {
+			values = append(values, fmt.Sprintf("(%d, %d)", rid, line))
 		}
 	}
-	var out []int64
-	for _, r := range rejs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?)`, loadID, src.path, r.row, p.entity, r.col, r.val, r.reason); err != nil {
-			return nil, err
-		}
-		out = append(out, r.row)
+	if len(values) == 0 {
+		return nil
 	}
-	return out, nil
+	_, err = l.conn.ExecContext(ctx, "UPDATE "+ident(name)+" SET row_no = m.line FROM (VALUES "+strings.Join(values, ", ")+") m(rid, line) WHERE "+ident(name)+".rid = m.rid")
+	return err
 }
 
 // logFailure records a failed file in the load log; its data was rolled back.

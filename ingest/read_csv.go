@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -38,7 +39,7 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 	}
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(%s,
 		auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s,
-		new_line = %s, columns = {%s}, null_padding = true, strict_mode = false,
+		new_line = %s, columns = {%s}, null_padding = true,
 		store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_rejects_scan')`,
 		sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
 		sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "))
@@ -72,6 +73,9 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 			return nil, err
 		}
 		e.reason = csvRejectReason(kind, msg)
+		if e.column == "" {
+			e.column = "(whole row)"
+		}
 		src.structural = append(src.structural, e)
 		badLines = append(badLines, e.row)
 	}
@@ -125,7 +129,7 @@ func recordLines(path, newLine, quote string, skip int, badLines []int64, rowids
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	sep := newLine
 	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
-		if i := strings.Index(string(data), sep); i >= 0 {
+		if i := bytes.Index(data, []byte(sep)); i >= 0 {
 			return i + len(sep), data[:i], nil
 		}
 		if atEOF && len(data) > 0 {

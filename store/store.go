@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -22,6 +23,7 @@ type Store struct {
 	Path      string
 	DB        *sql.DB
 	Connector *duckdb.Connector
+	readOnly  bool
 }
 
 // Open opens (or creates) the DuckDB file at path and brings its schema up to date.
@@ -39,6 +41,18 @@ func Open(ctx context.Context, dbPath string) (*Store, error) {
 	return s, nil
 }
 
+// OpenReadOnly opens an existing database file without write access, for queries.
+func OpenReadOnly(ctx context.Context, dbPath string) (*Store, error) {
+	if _, err := os.Stat(dbPath); err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w (run `orderflow ingest` or `orderflow demo` first)", dbPath, err)
+	}
+	connector, err := duckdb.NewConnector(dbPath+"?access_mode=read_only", nil)
+	if err != nil {
+		return nil, explainOpenError(dbPath, err)
+	}
+	return &Store{Path: dbPath, DB: sql.OpenDB(connector), Connector: connector, readOnly: true}, nil
+}
+
 // explainOpenError turns DuckDB's lock error into a sentence that says what to do.
 func explainOpenError(dbPath string, err error) error {
 	msg := err.Error()
@@ -50,7 +64,9 @@ func explainOpenError(dbPath string, err error) error {
 
 // Close checkpoints and closes the database.
 func (s *Store) Close() error {
-	_, _ = s.DB.Exec("CHECKPOINT")
+	if !s.readOnly {
+		_, _ = s.DB.Exec("CHECKPOINT")
+	}
 	err := s.DB.Close()
 	if cerr := s.Connector.Close(); err == nil {
 		err = cerr

@@ -62,6 +62,14 @@ func (g *globalFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&g.asOf, "as-of", "", "measurement date YYYY-MM-DD (default today in the configured time zone)")
 }
 
+// merge takes the flags given after the command name over those given before it.
+func (g *globalFlags) merge(after globalFlags) {
+	g.config = firstNonEmpty(after.config, g.config)
+	g.db = firstNonEmpty(after.db, g.db)
+	g.lang = firstNonEmpty(after.lang, g.lang)
+	g.asOf = firstNonEmpty(after.asOf, g.asOf)
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -106,7 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("orderflow "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	g.declare(fs) // ... or after it
+	var after globalFlags
+	after.declare(fs) // ... or after it
 	if cmd.flags != nil {
 		cmd.flags(fs)
 	}
@@ -117,6 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(interleave(fs, rest[1:])); err != nil {
 		return err
 	}
+	g.merge(after)
 	e, err := newEnv(ctx, g, stdout, stderr)
 	if err != nil {
 		return err

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/orderflow/orderflow/ingest"
+)
+
+func init() {
+	var profile string
+	register(&command{
+		name:    "ingest",
+		summary: "load ERP extract files or folders into the database",
+		usage:   "[--profile NAME|FILE] PATH...",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&profile, "profile", "", "mapping profile: canonical, sap, odoo, scms or a YAML file (default: recognise each file by its header)")
+		},
+		run: func(e *env, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("give the extract files or folders to load, such as `orderflow ingest exports/`")
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			failed := 0
+			results, err := ingest.Load(e.ctx, st, ingest.Options{
+				Profile: profile, ProfilePaths: e.cfg.Profiles, Progress: e.stderr, AsOf: e.asOf,
+				OnResult: func(r ingest.FileResult) { failed += printLoadResult(e, st.DB, r) },
+			}, args...)
+			if err != nil {
+				return err
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d of %d file(s) could not be loaded (nothing of them was written): see the messages above", failed, len(results))
+			}
+			return nil
+		},
+	})
+}
+
+// printLoadResult prints a file's line and its first rejects; 1 when it failed.
+func printLoadResult(e *env, db queryer, r ingest.FileResult) int {
+	failed := 0
+	{
+		switch {
+		case r.Err != nil:
+			failed++
+			fmt.Fprintf(e.stderr, "FAILED  %s\n", r.Err)
+		case r.Skipped:
+			fmt.Fprintf(e.stdout, "skipped %s: already loaded with the same content (load %d)\n", r.Path, r.LoadID)
+		default:
+			fmt.Fprintf(e.stdout, "loaded  %s [%s %s -> %s]: %s rows read, %s loaded, %s rejected (%.1f s)\n",
+				r.Path, r.Profile, r.FileSpec, strings.Join(r.Entities, ", "),
+				groupDigits(r.RowsRead), groupDigits(r.RowsLoaded), groupDigits(r.RowsRejected), r.Duration.Seconds())
+			if r.RowsRejected > 0 {
+				printRejects(e, db, r)
+			}
+		}
+	}
+	return failed
+}
+
+const rejectsShown = 5
+
+func printRejects(e *env, db queryer, r ingest.FileResult) {
+	rows, err := db.QueryContext(e.ctx, `SELECT row_no, coalesce(column_name, ''), coalesce(raw_value, ''), reason
+		FROM rejects WHERE load_id = ? ORDER BY row_no, column_name LIMIT ?`, r.LoadID, rejectsShown)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row int64
+		var col, val, reason string
+		if rows.Scan(&row, &col, &val, &reason) == nil {
+			fmt.Fprintf(e.stdout, "        row %d, column %s, value %q: %s\n", row, col, val, reason)
+		}
+	}
+	var n int64
+	if db.QueryRowContext(e.ctx, `SELECT count(*) FROM rejects WHERE load_id = ?`, r.LoadID).Scan(&n) == nil && n > rejectsShown {
+		fmt.Fprintf(e.stdout, "        ... %d bad values in all: orderflow sql \"SELECT * FROM rejects WHERE load_id = %d\"\n", n, r.LoadID)
+	}
+}
+
+// groupDigits writes 1234567 as 1,234,567.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
