@@ -50,4 +50,3 @@ func queryString(t testing.TB, st *store.Store, q string, args ...any) string {
 	}
 	return *s
 }
-
