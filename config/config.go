@@ -3,6 +3,7 @@
 package config
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -195,3 +196,9 @@ func (c Config) Location() *time.Location {
 	}
 	return loc
 }
+
+//go:embed example.yaml
+var example []byte
+
+// Example is the commented configuration `orderflow demo` writes.
+func Example() []byte { return example }
