@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -203,11 +204,12 @@ func (l *loader) progress(format string, args ...any) {
 
 func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 	res.Path = path
-	checksum, size, err := fileChecksum(path)
+	fi, err := scanFile(path)
 	if err != nil {
 		res.Err = err
 		return res
 	}
+	checksum, size := fi.checksum, fi.size
 	var prev int64
 	err = l.conn.QueryRowContext(ctx, `SELECT load_id FROM load_log WHERE checksum = ? AND outcome IN ('loaded', 'partial') ORDER BY load_id DESC LIMIT 1`, checksum).Scan(&prev)
 	if err == nil {
@@ -234,7 +236,7 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 	}
 	defer src.close()
 	res.Profile, res.FileSpec = rec.profile.Name, rec.spec.Kind
-	if err := l.mapAndStore(ctx, src, rec, checksum, &res); err != nil {
+	if err := l.mapAndStore(ctx, src, rec, fi, &res); err != nil {
 		res.Err = fmt.Errorf("cannot load %s (profile %s, %s): %w", path, rec.profile.Name, rec.spec.Kind, err)
 	}
 	return res
@@ -388,13 +390,24 @@ func (l *loader) tempDir() string {
 
 // mapAndStore maps the raw table onto the spec's entities and writes them, the
 // rejects and the load log in one transaction.
-func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, checksum string, res *FileResult) error {
+func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, fi fileInfo, res *FileResult) error {
+	checksum := fi.checksum
 	for _, em := range rec.spec.Entities {
 		if missing := missingColumns(em, l.schema, src); len(missing) > 0 {
 			return fmt.Errorf("the header lacks column(s) %s needed for %s; found: %s", strings.Join(missing, ", "), em.Entity, strings.Join(src.header, ", "))
 		}
 	}
 	pc := &planContext{src: src, schema: l.schema, opts: rec.spec.FileOptions, fileDate: fileDate(src.path), lookups: map[string]map[string]string{}}
+	if fastPathFits(src, rec.spec) {
+		return l.fastCSV(ctx, pc, rec, fi, res)
+	}
+	if src.format == "csv" {
+		t0 := time.Now()
+		if err := src.materializeCSV(ctx, l.conn); err != nil {
+			return err
+		}
+		l.trace("read csv", t0)
+	}
 	if err := l.prepareLookups(ctx, pc, rec.spec); err != nil {
 		return err
 	}
@@ -452,6 +465,15 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 			}
 		}
 	}
+	entities := make([]string, len(plans))
+	for i, p := range plans {
+		entities[i] = p.entity
+	}
+	return l.finish(ctx, tx, src, rec, checksum, started, rejTables, entities, res)
+}
+
+// finish writes the staged rejects and the load log row, and commits.
+func (l *loader) finish(ctx context.Context, tx *sql.Tx, src *source, rec *recognised, checksum string, started time.Time, rejTables, entities []string, res *FileResult) error {
 	var union []string
 	for _, e := range src.structural {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, NULL, ?, ?, ?)`, res.LoadID, src.path, e.row, e.column, e.value, e.reason); err != nil {
@@ -461,7 +483,7 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 	}
 	for i, name := range rejTables {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO rejects SELECT %d, %s, row_no, %s, column_name, raw_value, reason FROM %s`,
-			res.LoadID, sqlString(src.path), sqlString(plans[i].entity), ident(name))); err != nil {
+			res.LoadID, sqlString(src.path), sqlString(entities[i]), ident(name))); err != nil {
 			return err
 		}
 		union = append(union, "SELECT row_no FROM "+ident(name))
@@ -520,6 +542,12 @@ func (l *loader) stageRejects(ctx context.Context, src *source, p *entityPlan, t
 	if _, err := l.conn.ExecContext(ctx, "INSERT INTO "+ident(name)+" "+q); err != nil {
 		return fmt.Errorf("cannot list rejects of %s: %w", p.entity, err)
 	}
+	return l.fixRejectLines(ctx, src, name)
+}
+
+// fixRejectLines maps the staged rejects' record indexes to file lines where the
+// reader skipped lines (blank lines, unreadable rows) that the record count ignores.
+func (l *loader) fixRejectLines(ctx context.Context, src *source, name string) error {
 	if src.lineOf == nil {
 		return nil
 	}
@@ -559,24 +587,63 @@ func (l *loader) stageRejects(ctx context.Context, src *source, p *entityPlan, t
 
 // logFailure records a failed file in the load log; its data was rolled back.
 func (l *loader) logFailure(ctx context.Context, res *FileResult) {
-	checksum, _, _ := fileChecksum(res.Path)
+	fi, _ := scanFile(res.Path)
+	checksum := fi.checksum
 	now := time.Now().UTC()
 	_, _ = l.conn.ExecContext(context.Background(), `INSERT INTO load_log VALUES (nextval('load_id_seq'), ?, ?, ?, ?, NULL, 0, 0, 0, ?, ?, 'failed', ?)`,
 		res.Path, checksum, res.Profile, res.FileSpec, now.Add(-res.Duration), now, res.Err.Error())
 }
 
-func fileChecksum(path string) (string, int64, error) {
+// fileInfo is what one pass over a file's bytes tells: its checksum, size and line ends.
+type fileInfo struct {
+	checksum          string // sha256, hex
+	size              int64
+	lf, cr            int64 // count of '\n' and '\r' bytes
+	endsWithLineBreak bool
+}
+
+// lines is the number of lines of the file for the given line end.
+func (fi fileInfo) lines(newLine string) int64 {
+	n := fi.lf
+	if newLine == "\r" {
+		n = fi.cr
+	}
+	if fi.size > 0 && !fi.endsWithLineBreak {
+		n++
+	}
+	return n
+}
+
+func scanFile(path string) (fileInfo, error) {
+	var fi fileInfo
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, fmt.Errorf("cannot read %s: %w", path, err)
+		return fi, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, fmt.Errorf("cannot read %s: %w", path, err)
+	buf := make([]byte, 1<<20)
+	var last byte
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			h.Write(chunk)
+			fi.lf += int64(bytes.Count(chunk, []byte{'\n'}))
+			fi.cr += int64(bytes.Count(chunk, []byte{'\r'}))
+			fi.size += int64(n)
+			last = chunk[n-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fi, fmt.Errorf("cannot read %s: %w", path, err)
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	fi.endsWithLineBreak = last == '\n' || last == '\r'
+	fi.checksum = hex.EncodeToString(h.Sum(nil))
+	return fi, nil
 }
 
 var fileDateRE = regexp.MustCompile(`(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])`)

@@ -11,9 +11,10 @@ import (
 	"strings"
 )
 
-// openCSV loads a delimited text file into the raw table through DuckDB's read_csv,
-// all columns as text so that leading zeros, SAP numbers and odd dates survive to the
-// mapping step. Non-UTF-8 files are re-encoded to a temporary UTF-8 copy first.
+// openCSV prepares a delimited text file for DuckDB's read_csv, all columns as text so
+// that leading zeros, SAP numbers and odd dates survive to the mapping step. Non-UTF-8
+// files are re-encoded to a temporary UTF-8 copy first. Nothing is read yet: the fast
+// path maps straight from the file, the general one materialises the raw table.
 func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc headerCandidate, opts FileOptions, tmpDir string) (*source, error) {
 	src := &source{path: path, format: "csv", header: hc.cells, columns: newColumnIndex(hc.cells)}
 	readPath := path
@@ -26,6 +27,8 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 		src.cleanup = append(src.cleanup, func() { os.Remove(p) })
 	}
 	skip := hc.line + 1 + opts.Skip
+	src.skip = skip
+	src.newLine = sn.newLine
 	quote := opts.Quote
 	if quote == "" {
 		quote = `"`
@@ -37,52 +40,69 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 	for i := range hc.cells {
 		cols = append(cols, fmt.Sprintf("'c%d': 'VARCHAR'", i))
 	}
-	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(%s,
+	src.csvRead = func(rejects string) string {
+		return fmt.Sprintf(`read_csv(%s,
 		auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s,
 		new_line = %s, columns = {%s}, null_padding = true,
-		store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_rejects_scan')`,
-		sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
-		sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "))
-	src.cleanup = append(src.cleanup, func() { dropTemp(context.Background(), conn, "raw", "raw_rejects", "raw_rejects_scan") })
+		store_rejects = true, rejects_table = %s, rejects_scan = %s)`,
+			sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
+			sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "), sqlString(rejects), sqlString(rejects+"_scan"))
+	}
+	src.cleanup = append(src.cleanup, func() {
+		dropTemp(context.Background(), conn, "raw", "raw_rejects", "raw_rejects_scan", "fast_rejects", "fast_rejects_scan", "pass2_rejects", "pass2_rejects_scan")
+	})
+	src.rowExpr = fmt.Sprintf("(rowid + %d)", skip+1)
+	src.lineOf = func(rowids []int64) (map[int64]int64, error) {
+		return recordLines(readPath, sn.newLine, quote, skip, src.structuralLines(), rowids)
+	}
+	return src, nil
+}
+
+// materializeCSV reads the whole file into the raw table, for the general path.
+func (src *source) materializeCSV(ctx context.Context, conn *sql.Conn) error {
+	q := "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM " + src.csvRead("raw_rejects")
 	if _, err := conn.ExecContext(ctx, q); err != nil {
-		src.close()
-		return nil, fmt.Errorf("cannot read %s as CSV (delimiter %q, header on line %d): %w", path, string(hc.delim), hc.line+1, err)
+		return fmt.Errorf("cannot read %s as CSV: %w", src.path, err)
 	}
 	// Rows of only delimiters carry nothing: not a reject, not a row.
 	var empty []string
-	for i := range hc.cells {
+	for i := range src.header {
 		empty = append(empty, fmt.Sprintf("nullif(trim(c%d), '') IS NULL", i))
 	}
 	if _, err := conn.ExecContext(ctx, "DELETE FROM raw WHERE "+strings.Join(empty, " AND ")); err != nil {
-		src.close()
-		return nil, err
+		return err
 	}
-	src.rowExpr = fmt.Sprintf("(rowid + %d)", skip+1)
+	return src.readStructural(ctx, conn, "raw_rejects")
+}
 
-	rows, err := conn.QueryContext(ctx, `SELECT line, coalesce(column_name, ''), coalesce(csv_line, ''), error_type, error_message FROM raw_rejects ORDER BY line`)
+// readStructural collects the rows read_csv could not split.
+func (src *source) readStructural(ctx context.Context, conn queryer, table string) error {
+	rows, err := conn.QueryContext(ctx, `SELECT line, coalesce(column_name, ''), coalesce(csv_line, ''), error_type, error_message FROM `+ident(table)+` ORDER BY line`)
 	if err != nil {
-		src.close()
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var badLines []int64
 	for rows.Next() {
 		var e rowError
 		var kind, msg string
 		if err := rows.Scan(&e.row, &e.column, &e.value, &kind, &msg); err != nil {
-			return nil, err
+			return err
 		}
 		e.reason = csvRejectReason(kind, msg)
 		if e.column == "" {
 			e.column = "(whole row)"
 		}
 		src.structural = append(src.structural, e)
-		badLines = append(badLines, e.row)
 	}
-	src.lineOf = func(rowids []int64) (map[int64]int64, error) {
-		return recordLines(readPath, sn.newLine, quote, skip, badLines, rowids)
+	return rows.Err()
+}
+
+func (src *source) structuralLines() []int64 {
+	var out []int64
+	for _, e := range src.structural {
+		out = append(out, e.row)
 	}
-	return src, rows.Err()
+	return out
 }
 
 func newLineOption(nl string) string {

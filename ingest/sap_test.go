@@ -72,3 +72,24 @@ func TestSAPRecognisedWithoutProfile(t *testing.T) {
 		}
 	}
 }
+
+// Odoo import-compatible exports, told apart by their technical field names.
+func TestOdooProfile(t *testing.T) {
+	st := newStore(t)
+	for _, r := range load(t, st, Options{}, "testdata/odoo") {
+		if r.Err != nil || r.Profile != "odoo" || r.RowsRejected != 0 {
+			t.Fatalf("%+v", r)
+		}
+	}
+	f := func(q, want string) {
+		t.Helper()
+		if got := queryString(t, st, q); got != want {
+			t.Errorf("%s\n got %q\nwant %q", q, got, want)
+		}
+	}
+	f("SELECT string_agg(concat_ws('|', line_no, sku, ordered_qty, promised_date, status), '; ' ORDER BY line_no) FROM order_lines",
+		"__export__.sale_order_line_41|[FURN_8888] Office Lamp|12.0000|2026-03-16|open; __export__.sale_order_line_42|[FURN_6666] Acoustic Bloc Screens|3.0000|2026-03-16|cancelled")
+	f("SELECT concat_ws('|', customer_id, order_date, incoterm, currency) FROM orders", "Deco Addict|2026-03-02|FCA|EUR")
+	f("SELECT concat_ws('|', shipment_id, order_id, line_no, shipped_qty, ship_date, carrier) FROM shipments", "WH/OUT/00012|S00042|__export__.sale_order_line_41|10.0000|2026-03-15|DHL Express")
+	f("SELECT concat_ws('|', invoice_id, order_id, invoiced_qty, amount) FROM invoices", "INV/2026/00031|S00042|10.0000|405.0000")
+}

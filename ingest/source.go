@@ -22,6 +22,22 @@ type source struct {
 	// lineOf, when set, maps raw record indexes to file rows after the fact.
 	lineOf  func(rowids []int64) (map[int64]int64, error)
 	cleanup []func()
+	// csv only: the read_csv call (store_rejects into the named table) and the number
+	// of lines before the first record.
+	csvRead func(rejectsTable string) string
+	skip    int
+	newLine string
+}
+
+// execQueryer is the part of *sql.Conn and *sql.Tx that the load steps use.
+type execQueryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queryer is the part of *sql.Conn and *sql.Tx that reads.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // rowError is a reject found while reading, before any mapping.

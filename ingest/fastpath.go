@@ -1,0 +1,189 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// fastPathFits tells whether a file can be mapped straight from the CSV reader into
+// its canonical table in one pass: one entity, no deduplication, filter or lookup.
+// That is the shape of canonical extracts, the large ones.
+func fastPathFits(src *source, spec *FileSpec) bool {
+	if src.format != "csv" || len(spec.Entities) != 1 {
+		return false
+	}
+	em := spec.Entities[0]
+	if em.Distinct || em.When != "" {
+		return false
+	}
+	for _, f := range em.Fields {
+		if f.Lookup != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// fastCSV loads a one-entity CSV in a single pass: read_csv feeds the typed INSERT
+// directly (no staging copy), the file rows come from the new rows' order, and the
+// file is read a second time only when the line count says some rows did not load.
+func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, fi fileInfo, res *FileResult) error {
+	src := pc.src
+	em := rec.spec.Entities[0]
+	p, err := pc.plan(em)
+	if err != nil {
+		return err
+	}
+	res.Entities = []string{em.Entity}
+	if err := l.conn.QueryRowContext(ctx, "SELECT nextval('load_id_seq')").Scan(&res.LoadID); err != nil {
+		return err
+	}
+	started := time.Now().UTC()
+	tx, err := l.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	table := ident(p.entity)
+	var before int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&before); err != nil {
+		return err
+	}
+
+	var cols, exprs, bad []string
+	for _, f := range p.fields {
+		cols = append(cols, ident(f.name))
+		exprs = append(exprs, f.expr)
+		for _, c := range f.checks {
+			bad = append(bad, c.cond)
+		}
+	}
+	ok := "true"
+	if len(bad) > 0 {
+		ok = "NOT (" + strings.Join(bad, " OR ") + ")"
+	}
+	t0 := time.Now()
+	insert := fmt.Sprintf("INSERT INTO %s (%s, _load_id, _row) SELECT %s, %d, 0 FROM %s WHERE %s",
+		table, strings.Join(cols, ", "), strings.Join(exprs, ", "), res.LoadID, src.csvRead("fast_rejects"), ok)
+	if os.Getenv("ORDERFLOW_TRACE") == "sql" {
+		fmt.Fprintln(os.Stderr, insert)
+	}
+	r, err := tx.ExecContext(ctx, insert)
+	if err != nil {
+		return fmt.Errorf("cannot read and map %s: %w", p.entity, err)
+	}
+	inserted, _ := r.RowsAffected()
+	l.trace("read+map+insert "+p.entity, t0)
+	if err := src.readStructural(ctx, tx, "fast_rejects"); err != nil {
+		return err
+	}
+
+	// More lines than loaded and unreadable rows: find the rows that failed.
+	var failed int64
+	rejTables := []string{}
+	if expected := fi.lines(src.newLine) - int64(src.skip); inserted+int64(len(src.structural)) < expected {
+		t0 := time.Now()
+		if failed, err = l.fastRejects(ctx, src, p, "rejected_fast"); err != nil {
+			return err
+		}
+		rejTables = append(rejTables, "rejected_fast")
+		l.trace("second pass for rejects", t0)
+	}
+	res.RowsRead = inserted + failed + int64(len(src.structural))
+
+	t0 = time.Now()
+	if err := l.numberRows(ctx, tx, src, table, res.LoadID, failed > 0); err != nil {
+		return err
+	}
+	l.trace("number rows", t0)
+	if before > 0 {
+		t0 = time.Now()
+		if err := supersede(ctx, tx, p, res.LoadID); err != nil {
+			return err
+		}
+		l.trace("supersede older rows", t0)
+	}
+	if testHookAfterStore != nil {
+		if err := testHookAfterStore(p.entity); err != nil {
+			return err
+		}
+	}
+	return l.finish(ctx, tx, src, rec, fi.checksum, started, rejTables, []string{p.entity}, res)
+}
+
+// fastRejects reads the file again to stage the values of the rows that failed, with
+// their record index (rid), and returns how many rows failed.
+func (l *loader) fastRejects(ctx context.Context, src *source, p *entityPlan, name string) (int64, error) {
+	var items, bad, empty []string
+	for _, f := range p.fields {
+		for _, c := range f.checks {
+			bad = append(bad, c.cond)
+			items = append(items, fmt.Sprintf("CASE WHEN %s THEN {'col': %s, 'val': CAST(%s AS VARCHAR), 'reason': %s} END",
+				c.cond, sqlString(c.column), c.value, sqlString(c.reason)))
+		}
+	}
+	for i := range src.header {
+		empty = append(empty, fmt.Sprintf("nullif(trim(c%d), '') IS NULL", i))
+	}
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(name)+" (row_no BIGINT, rid BIGINT, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"); err != nil {
+		return 0, err
+	}
+	if len(bad) == 0 {
+		return 0, nil
+	}
+	q := fmt.Sprintf(`INSERT INTO %s SELECT rid + %d, rid, struct_extract(e, 'col'), struct_extract(e, 'val'), struct_extract(e, 'reason') FROM (
+		SELECT rid, unnest(list_filter([%s], x -> x IS NOT NULL)) AS e
+		FROM (SELECT *, row_number() OVER () - 1 AS rid FROM %s)
+		WHERE (%s) AND NOT (%s))`,
+		ident(name), src.skip+1, strings.Join(items, ", "), src.csvRead("pass2_rejects"), strings.Join(bad, " OR "), strings.Join(empty, " AND "))
+	if _, err := l.conn.ExecContext(ctx, q); err != nil {
+		return 0, fmt.Errorf("cannot list rejects of %s: %w", p.entity, err)
+	}
+	var failed int64
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(DISTINCT rid) FROM "+ident(name)).Scan(&failed); err != nil {
+		return 0, err
+	}
+	return failed, l.fixRejectLines(ctx, src, name)
+}
+
+// numberRows gives each new row its file row: insertion keeps file order, so a new
+// row's rank is its record index, shifted past the records that failed before it.
+func (l *loader) numberRows(ctx context.Context, tx execQueryer, src *source, table string, loadID int64, withFailures bool) error {
+	var base int64
+	if err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT coalesce(min(rowid), 0) FROM %s WHERE _load_id = %d", table, loadID)).Scan(&base); err != nil {
+		return err
+	}
+	if !withFailures {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET _row = rowid - %d + %d WHERE _load_id = %d", table, base, src.skip+1, loadID))
+		return err
+	}
+	// Inserted row k is record k + (failed records before it): with failed records
+	// f_0 < f_1 < ..., that count is the number of i with f_i - i <= k.
+	q := fmt.Sprintf(`UPDATE %[1]s SET _row = m.file_row FROM (
+		SELECT t.rowid AS trid, t.rowid - %[2]d + coalesce(f.shift, 0) + %[3]d AS file_row
+		FROM (SELECT rowid FROM %[1]s WHERE _load_id = %[4]d) t
+		ASOF LEFT JOIN (SELECT adj, max(i) + 1 AS shift FROM (
+			SELECT rid - (row_number() OVER (ORDER BY rid) - 1) AS adj, row_number() OVER (ORDER BY rid) - 1 AS i
+			FROM (SELECT DISTINCT rid FROM rejected_fast)) GROUP BY adj) f
+		ON t.rowid - %[2]d >= f.adj) m
+		WHERE %[1]s.rowid = m.trid`, table, base, src.skip+1, loadID)
+	_, err := tx.ExecContext(ctx, q)
+	return err
+}
+
+// supersede deletes the rows of earlier loads whose business key this load carries.
+func supersede(ctx context.Context, tx execQueryer, p *entityPlan, loadID int64) error {
+	var on []string
+	for _, k := range p.keys {
+		on = append(on, fmt.Sprintf("%s.%s = n.%s", ident(p.entity), ident(k), ident(k)))
+	}
+	q := fmt.Sprintf("DELETE FROM %s USING (SELECT DISTINCT %s FROM %s WHERE _load_id = %d) n WHERE %s AND %s._load_id <> %d",
+		ident(p.entity), keyList(p.keys), ident(p.entity), loadID, strings.Join(on, " AND "), ident(p.entity), loadID)
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("cannot replace older %s rows: %w", p.entity, err)
+	}
+	return nil
+}
