@@ -196,6 +196,28 @@ func (l *loader) trace(phase string, since time.Time) {
 	}
 }
 
+// ticker prints the elapsed time of a long load every few seconds, until stopped.
+func (l *loader) ticker(name string) (stop func()) {
+	if l.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				l.progress("... %s: %.0f s", name, time.Since(start).Seconds())
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
 func (l *loader) progress(format string, args ...any) {
 	if l.opts.Progress != nil {
 		fmt.Fprintf(l.opts.Progress, "  "+format+"\n", args...)
@@ -221,6 +243,7 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 	}
 	if size > 64<<20 {
 		l.progress("reading %s (%d MB)", filepath.Base(path), size>>20)
+		defer l.ticker(filepath.Base(path))()
 	}
 	format, err := formatOf(path, "")
 	if err != nil {

@@ -85,6 +85,9 @@ type FieldSpec struct {
 	// Optional lets a file lack the column: the field is then empty. Columns of key
 	// fields are always required.
 	Optional bool `yaml:"optional"`
+	// Coalesce takes the first of several specs that gives a value, such as a status
+	// from a rejection reason, else from an overall status column, else a constant.
+	Coalesce []FieldSpec `yaml:"coalesce"`
 }
 
 // UnmarshalYAML accepts the short form `field: COLUMN`.
@@ -172,8 +175,11 @@ func parseProfile(body []byte, source string) (*Profile, error) {
 				if spec.FileDate {
 					n++
 				}
+				if len(spec.Coalesce) > 0 {
+					n++
+				}
 				if n != 1 {
-					return nil, fmt.Errorf("profile %s, file %s, %s.%s: give exactly one of column, value, sum or file_date", source, fsp.Kind, em.Entity, field)
+					return nil, fmt.Errorf("profile %s, file %s, %s.%s: give exactly one of column, value, sum, file_date or coalesce", source, fsp.Kind, em.Entity, field)
 				}
 			}
 		}
@@ -266,9 +272,11 @@ func (fsp *FileSpec) columns() []string {
 	for _, em := range fsp.Entities {
 		add(em.When)
 		for _, spec := range em.Fields {
-			add(spec.Column)
-			for _, c := range spec.Sum {
-				add(c)
+			for _, sp := range append([]FieldSpec{spec}, spec.Coalesce...) {
+				add(sp.Column)
+				for _, c := range sp.Sum {
+					add(c)
+				}
 			}
 		}
 	}

@@ -161,6 +161,24 @@ func (pc *planContext) clean(col string) string {
 func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan, error) {
 	fp := fieldPlan{name: c.Name}
 	switch {
+	case len(spec.Coalesce) > 0:
+		var alts []string
+		for _, sub := range spec.Coalesce {
+			if sub.Column != "" && pc.src.col(sub.Column) == "" {
+				continue // an optional alternative the file lacks
+			}
+			sp, err := pc.field(entity, c, sub)
+			if err != nil {
+				return fp, err
+			}
+			alts = append(alts, fmt.Sprintf("CAST(%s AS %s)", sp.expr, c.Type))
+			fp.checks = append(fp.checks, sp.checks...)
+		}
+		fp.expr = "NULL"
+		if len(alts) > 0 {
+			fp.expr = "coalesce(" + strings.Join(alts, ", ") + ")"
+		}
+		return fp, nil
 	case spec.Value != nil:
 		fp.expr = sqlString(*spec.Value)
 		return fp, nil

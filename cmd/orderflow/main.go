@@ -39,6 +39,7 @@ type env struct {
 	cfg        config.Config
 	configPath string
 	dbPath     string
+	dbExplicit bool // --db or the config named the database
 	lang       string
 	asOf       time.Time
 	stdout     io.Writer
@@ -177,6 +178,7 @@ func newEnv(ctx context.Context, g globalFlags, stdout, stderr io.Writer) (*env,
 	}
 	e := &env{ctx: ctx, cfg: cfg, configPath: path, stdout: stdout, stderr: stderr}
 	e.dbPath = firstNonEmpty(g.db, cfg.DB, "orderflow.duckdb")
+	e.dbExplicit = g.db != "" || cfg.DB != config.Default().DB
 	e.lang = firstNonEmpty(g.lang, cfg.Lang, "en")
 	if e.lang != "en" && e.lang != "fr" {
 		return nil, fmt.Errorf("--lang %q is not supported: use en or fr", e.lang)

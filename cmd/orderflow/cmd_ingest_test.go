@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runOrderflow runs the command line in this process and returns what it printed.
+func runOrderflow(args ...string) (stdout, stderr string, err error) {
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestIngestCommandPrintsOneLinePerFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	// Global flags before and after the command name.
+	out, errOut, err := runOrderflow("--db", db, "ingest", "../../ingest/testdata/sap", "--as-of", "2026-03-30")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, want := range []string{
+		"loaded  ../../ingest/testdata/sap/VA05_export.txt [sap sales_items -> order_lines, orders, customers, products]: 5 rows read, 3 loaded, 2 rejected",
+		`row 7, column AUDAT, value "31.02.2026": not a valid date`,
+		`row 8, column KWMENG, value "abc": not a number`,
+		"[sap deliveries -> shipments]: 3 rows read, 3 loaded, 0 rejected",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = runOrderflow("ingest", "--db", db, "../../ingest/testdata/sap/VF05.csv")
+	if err != nil || !strings.Contains(out, "skipped ../../ingest/testdata/sap/VF05.csv: already loaded") {
+		t.Fatalf("re-load: %v\n%s", err, out)
+	}
+	out, _, err = runOrderflow("sql", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM order_lines")
+	if err != nil || out != "n\n4\n" {
+		t.Fatalf("sql: %v %q", err, out)
+	}
+}
+
+func TestCommandErrorsSayWhatToDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	f := func(want string, args ...string) {
+		t.Helper()
+		_, _, err := runOrderflow(append([]string{"--db", db}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%v: error %v, want %q", args, err, want)
+		}
+	}
+	f("unknown command", "frobnicate")
+	f("YYYY-MM-DD", "--as-of", "23/11/2026", "ingest", "x")
+	f("en or fr", "--lang", "de", "ingest", "x")
+	f("give the extract files", "ingest")
+	f("could not be loaded", "ingest", "../../go.mod")
+	f("unknown profile", "ingest", "--profile", "sapp", "../../ingest/testdata/sap")
+	f("read-only", "sql", "DELETE FROM order_lines")
+}
