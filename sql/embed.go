@@ -8,3 +8,11 @@ import "embed"
 //
 //go:embed schema/*.sql
 var Schema embed.FS
+
+// Models holds the SQL models, one SELECT per file, built in dependency order by package
+// models: staging/ (typed, deduplicated canonical tables), dims/ (the cut dimensions),
+// facts/ (one row per line, order, shipment, claim, stock snapshot) and marts/ (the
+// populations and formulas of the KPIs).
+//
+//go:embed models
+var Models embed.FS

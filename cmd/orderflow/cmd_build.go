@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/orderflow/orderflow/anomalies"
+	"github.com/orderflow/orderflow/models"
+)
+
+func init() {
+	register(&command{
+		name:    "build",
+		summary: "run the SQL models and their data tests",
+		usage:   "",
+		run: func(e *env, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("build takes no arguments (got %q): the as-of date is the global --as-of", args[0])
+			}
+			st, err := e.openStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rep, err := models.Build(e.ctx, st, e.cfg, e.asOf, e.stdout)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "built %d models as of %s and passed %d data tests in %.1f s\n",
+				len(rep.Models), rep.AsOf.Format("2006-01-02"), len(rep.Tests), rep.Duration.Seconds())
+			// the anomaly worklist follows the models: signals, ranking, statuses
+			arep, err := anomalies.Build(e.ctx, st, e.cfg, rep.AsOf)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "found %d anomalies (%d new, %d back after being resolved, %d resolved by the data; %d KPI alerts) in %.1f s\n",
+				arep.Total, arep.New, arep.Reopened, arep.Resolved, arep.Alerts, arep.Duration.Seconds())
+			return nil
+		},
+	})
+}

@@ -1,0 +1,392 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/rules"
+	"github.com/orderflow/orderflow/store"
+)
+
+// BuildReport tells what a build did.
+type BuildReport struct {
+	AsOf     time.Time
+	Models   []ModelRun
+	Tests    []TestResult // every data test run, all passed when Build returns no error
+	Duration time.Duration
+}
+
+// ModelRun is one model built.
+type ModelRun struct {
+	Name         string
+	Materialized string
+	Rows         int64 // -1 for a view
+	Duration     time.Duration
+}
+
+// Build rebuilds every model as of asOf, then runs the data tests; a model that fails
+// or a test that finds bad rows leaves the previous build in place (all or nothing).
+// Tolerances, basis and targets come from cfg through the params table; progress (may
+// be nil) receives one line per model.
+//
+// Each model is first built under a staged name (int_order_line__build), in its own
+// commit: DuckDB scans committed tables much faster than the uncommitted data of one
+// long transaction (it has their statistics). When every test passes, one short
+// transaction swaps the staged objects in.
+func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Time, progress io.Writer) (BuildReport, error) {
+	p, err := LoadProject()
+	if err != nil {
+		return BuildReport{AsOf: asOf}, err
+	}
+	return build(ctx, st, p, cfg, asOf, progress)
+}
+
+// stagedSuffix marks the objects of a build in progress.
+const stagedSuffix = "__build"
+
+// build runs the models of p; tests give it a project of their own.
+func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, asOf time.Time, progress io.Writer) (BuildReport, error) {
+	start := time.Now()
+	rep := BuildReport{AsOf: asOf}
+	if progress == nil {
+		progress = io.Discard
+	}
+	db := st.DB
+	if err := dropStaged(ctx, db); err != nil { // left by a build that was killed
+		return rep, err
+	}
+	stage, err := newStaging(p)
+	if err != nil {
+		return rep, err
+	}
+	err = func() error {
+		if err := writeParams(ctx, db, stage.name("params"), cfg, asOf); err != nil {
+			return err
+		}
+		for _, table := range stage.rules {
+			if err := loadRule(ctx, db, table, stage.name(table)); err != nil {
+				return err
+			}
+		}
+		for _, m := range p.Models {
+			run, err := buildModel(ctx, db, m, stage)
+			if err != nil {
+				return err
+			}
+			rep.Models = append(rep.Models, run)
+			if run.Rows >= 0 {
+				fmt.Fprintf(progress, "built %-28s table %12d rows %8.2fs\n", m.Name, run.Rows, run.Duration.Seconds())
+			} else {
+				fmt.Fprintf(progress, "built %-28s view\n", m.Name)
+			}
+		}
+		testStart := time.Now()
+		var failed []string
+		record := func(res TestResult) {
+			rep.Tests = append(rep.Tests, res)
+			if res.Failing > 0 {
+				failed = append(failed, fmt.Sprintf("model %s fails its data test %s: %d row(s), such as %s",
+					res.Test.Model, res.Test, res.Failing, strings.Join(res.Sample, "; ")))
+			}
+		}
+		for _, m := range p.Models {
+			for _, t := range m.Tests {
+				res, err := t.run(ctx, db, p, stage.name)
+				if err != nil {
+					return err
+				}
+				record(res)
+			}
+		}
+		for _, m := range p.Models {
+			var kpiTests []DataTest
+			for _, k := range m.KPIs {
+				kpiTests = append(kpiTests, k.Tests...)
+			}
+			if len(kpiTests) == 0 {
+				continue
+			}
+			results, err := runKPITests(ctx, db, p, m, kpiTests, stage.name)
+			if err != nil {
+				return err
+			}
+			for _, res := range results {
+				record(res)
+			}
+		}
+		if len(failed) > 0 {
+			return fmt.Errorf("build rolled back: %s", strings.Join(failed, "\n"))
+		}
+		fmt.Fprintf(progress, "passed %d data tests in %.2fs\n", len(rep.Tests), time.Since(testStart).Seconds())
+		return st.InTx(ctx, func(tx *sql.Tx) error { return stage.swap(ctx, tx, p) })
+	}()
+	if err != nil {
+		if derr := dropStaged(ctx, db); derr != nil {
+			err = fmt.Errorf("%w (and the staged objects could not be dropped: %v)", err, derr)
+		}
+		return rep, err
+	}
+	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return rep, fmt.Errorf("models built but the database could not be checkpointed: %w", err)
+	}
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+// staging names the objects of a build in progress and rewrites the models' SQL to
+// read them.
+type staging struct {
+	objects map[string]bool // every name built: params, ref_* tables, models
+	rules   []string        // the ref_* tables
+}
+
+func newStaging(p *Project) (*staging, error) {
+	s := &staging{objects: map[string]bool{"params": true}}
+	files, err := fs.Glob(rules.FS, "data/*.csv")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		table := "ref_" + strings.TrimSuffix(path.Base(f), ".csv")
+		s.rules = append(s.rules, table)
+		s.objects[table] = true
+	}
+	for _, m := range p.Models {
+		s.objects[m.Name] = true
+	}
+	return s, nil
+}
+
+// name is the staged name of an object of the build; other names stay as they are.
+func (s *staging) name(n string) string {
+	if s.objects[n] {
+		return n + stagedSuffix
+	}
+	return n
+}
+
+// rewrite points the names of built objects in sql (outside comments and strings) at
+// their staged copies.
+func (s *staging) rewrite(sql string) string {
+	var b strings.Builder
+	last := 0
+	for _, span := range codeSpans(sql) {
+		b.WriteString(sql[last:span[0]])
+		code := sql[span[0]:span[1]]
+		b.WriteString(wordRe.ReplaceAllStringFunc(code, func(w string) string {
+			if s.objects[strings.ToLower(w)] {
+				return w + stagedSuffix
+			}
+			return w
+		}))
+		last = span[1]
+	}
+	b.WriteString(sql[last:])
+	return b.String()
+}
+
+// swap replaces the objects of the previous build by the staged ones: tables are
+// renamed, views created again from their own SQL.
+func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
+	kinds, err := existingKinds(ctx, tx)
+	if err != nil {
+		return err
+	}
+	exec := func(q string) error {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("cannot swap the new build in (%s): %w", q, err)
+		}
+		return nil
+	}
+	var tables []string
+	tables = append(tables, "params")
+	tables = append(tables, s.rules...)
+	for _, m := range p.Models {
+		if m.Materialized == "table" {
+			tables = append(tables, m.Name)
+		}
+	}
+	for name := range s.objects {
+		if kind := kinds[name]; kind != "" {
+			if err := exec(fmt.Sprintf("DROP %s %s", kind, quoteIdent(name))); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range tables {
+		if err := exec(fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(t+stagedSuffix), quoteIdent(t))); err != nil {
+			return err
+		}
+	}
+	for _, m := range p.Models {
+		if m.Materialized == "view" {
+			if err := exec(fmt.Sprintf("CREATE VIEW %s AS\n%s", quoteIdent(m.Name), m.SQL)); err != nil {
+				return err
+			}
+		}
+	}
+	// The staged views go last: the views above were bound while they still existed.
+	for i := len(p.Models) - 1; i >= 0; i-- {
+		if m := p.Models[i]; m.Materialized == "view" {
+			if err := exec("DROP VIEW " + quoteIdent(m.Name+stagedSuffix)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dropStaged drops every object a build left under a staged name.
+func dropStaged(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
+		FROM information_schema.tables WHERE table_schema = 'main' AND suffix(table_name, ?)`, stagedSuffix)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %s", kind, quoteIdent(name)))
+	}
+	rows.Close()
+	// Views first: a staged view may read a staged table.
+	sort.SliceStable(drops, func(i, j int) bool { return strings.Contains(drops[i], "VIEW") && !strings.Contains(drops[j], "VIEW") })
+	for _, d := range drops {
+		if _, err := db.ExecContext(ctx, d); err != nil {
+			return fmt.Errorf("cannot clean up a previous build (%s): %w", d, err)
+		}
+	}
+	return nil
+}
+
+// buildModel creates the staged table or view of one model.
+func buildModel(ctx context.Context, db *sql.DB, m *Model, stage *staging) (ModelRun, error) {
+	start := time.Now()
+	run := ModelRun{Name: m.Name, Materialized: m.Materialized, Rows: -1}
+	kind := "VIEW"
+	if m.Materialized == "table" {
+		kind = "TABLE"
+	}
+	staged := quoteIdent(stage.name(m.Name))
+	stmt := fmt.Sprintf("CREATE %s %s AS\n%s", kind, staged, stage.rewrite(m.SQL))
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return run, fmt.Errorf("cannot build model %s (sql/%s): %w", m.Name, m.Path, err)
+	}
+	if kind == "TABLE" {
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+staged).Scan(&run.Rows); err != nil {
+			return run, err
+		}
+	}
+	run.Duration = time.Since(start)
+	return run, nil
+}
+
+// existingKinds maps each table or view of the main schema to TABLE or VIEW.
+func existingKinds(ctx context.Context, q querier) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
+		FROM information_schema.tables WHERE table_schema = 'main'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			return nil, err
+		}
+		out[name] = kind
+	}
+	return out, rows.Err()
+}
+
+// writeParams writes the one-row params table the models read their parameters from.
+func writeParams(ctx context.Context, db querier, table string, cfg config.Config, asOf time.Time) error {
+	k, a := cfg.KPI, cfg.Anomalies
+	def := config.Default().KPI
+	if k.DeliveryBasis == "" {
+		k.DeliveryBasis = def.DeliveryBasis
+	}
+	if k.DemandWindowDays <= 0 {
+		k.DemandWindowDays = def.DemandWindowDays
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE `+quoteIdent(table)+` (
+		as_of                DATE NOT NULL,     -- only what is due before it counts
+		late_tolerance_days  INTEGER NOT NULL,  -- deadline = due_date + late_tolerance_days
+		early_tolerance_days INTEGER NOT NULL,
+		qty_tolerance        DECIMAL(9,6) NOT NULL, -- required_qty = ordered_qty x (1 - qty_tolerance)
+		delivery_basis       VARCHAR NOT NULL,  -- incoterm, ship or delivery
+		coverage_target_days INTEGER NOT NULL,
+		overstock_days       INTEGER NOT NULL,
+		demand_window_days   INTEGER NOT NULL,
+		invoice_delay_days   INTEGER NOT NULL,
+		due_soon_days        INTEGER NOT NULL,
+		document_lead_days   INTEGER NOT NULL,
+		lc_presentation_days INTEGER NOT NULL,
+		price_tolerance      DOUBLE NOT NULL,
+		built_at             TIMESTAMP NOT NULL)`); err != nil {
+		return fmt.Errorf("cannot create the params table: %w", err)
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` VALUES (CAST(? AS DATE), ?, ?, CAST(? AS DECIMAL(9,6)), ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)`,
+		asOf.Format(time.DateOnly), k.LateToleranceDays, k.EarlyToleranceDays,
+		strconv.FormatFloat(k.QtyTolerance, 'f', -1, 64), k.DeliveryBasis,
+		k.CoverageTargetDays, k.OverstockDays, k.DemandWindowDays,
+		a.InvoiceDelayDays, a.DueSoonDays, a.DocumentLeadDays, a.LCPresentationDays, a.PriceTolerance)
+	if err != nil {
+		return fmt.Errorf("cannot write the params table: %w", err)
+	}
+	return nil
+}
+
+// loadRule copies the trade-rule file of package rules behind a ref_<name> table
+// (data/<name>.csv) into table, as text columns, so that SQL applies the same rules as Go.
+func loadRule(ctx context.Context, db querier, ref, table string) error {
+	f := "data/" + strings.TrimPrefix(ref, "ref_") + ".csv"
+	body, err := fs.ReadFile(rules.FS, f)
+	if err != nil {
+		return err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return fmt.Errorf("cannot read rules file %s: %v", f, err)
+	}
+	cols := make([]string, len(recs[0]))
+	for i, c := range recs[0] {
+		cols[i] = quoteIdent(strings.TrimSpace(c)) + " VARCHAR"
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", quoteIdent(table), strings.Join(cols, ", "))); err != nil {
+		return fmt.Errorf("cannot create %s: %w", table, err)
+	}
+	rowMarks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	const batch = 100
+	for lo := 1; lo < len(recs); lo += batch {
+		hi := min(lo+batch, len(recs))
+		var marks []string
+		var args []any
+		for _, rec := range recs[lo:hi] {
+			marks = append(marks, rowMarks)
+			for _, v := range rec {
+				args = append(args, v)
+			}
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s VALUES %s", quoteIdent(table), strings.Join(marks, ", ")), args...); err != nil {
+			return fmt.Errorf("cannot load %s into %s: %w", f, table, err)
+		}
+	}
+	return nil
+}

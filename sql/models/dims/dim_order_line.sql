@@ -1,0 +1,29 @@
+-- Every order line (cancelled ones too: their shipments still need their order's
+-- dimensions) with the cut_id and date of its order, and its due date (domain.md):
+--   due_date     = promised_date, or requested_date where no promise exists
+--   deadline     = due_date + params.late_tolerance_days
+--   required_qty = ordered_qty x (1 - params.qty_tolerance)
+--   is_counted   = the line counts for the service KPIs: not cancelled, quantity > 0
+-- cut_id 0: the order is unknown.
+-- materialized: table
+-- test: unique(order_id, line_no)
+-- test: not_null(cut_id, is_counted)
+SELECT
+    l.order_id,
+    l.line_no,
+    l.sku,
+    l.ordered_qty,
+    l.unit_price,
+    l.requested_date,
+    l.promised_date,
+    l.status,
+    coalesce(o.cut_id, 0::UBIGINT)                                             AS cut_id,
+    o.order_date,
+    coalesce(l.promised_date, l.requested_date)                         AS due_date,
+    coalesce(l.promised_date, l.requested_date) + p.late_tolerance_days AS deadline,
+    -- wide enough for any quantity: DECIMAL(18,4) x DECIMAL(9,6) would overflow past 10^8
+    CAST(l.ordered_qty AS DECIMAL(38,4)) * (1 - p.qty_tolerance)        AS required_qty,
+    l.status IS DISTINCT FROM 'cancelled' AND coalesce(l.ordered_qty > 0, false) AS is_counted
+FROM stg_order_lines l
+CROSS JOIN params p
+LEFT JOIN dim_order o USING (order_id)

@@ -1,0 +1,24 @@
+-- One row per order that has a line counting for the service KPIs, with its order-level
+-- verdicts (decided in int_order_line): due when all its lines are due, its week that of
+-- its latest due date, OTIF when every line is, perfect when also without claim and
+-- without a document missing or rejected.
+-- materialized: table
+-- test: unique(order_id)
+-- test: not_null(cut_id, order_is_due, order_otif, perfect_order)
+-- test: expect(otif_lines <= line_count)
+SELECT
+    order_id,
+    any_value(cut_id)                             AS cut_id,
+    any_value(order_week)                         AS week,
+    bool_and(order_is_due)                        AS order_is_due,
+    bool_and(order_otif)                          AS order_otif,
+    bool_or(order_has_claim)                      AS order_has_claim,
+    bool_or(order_has_document_issue)             AS order_has_document_issue,
+    bool_and(perfect_order)                       AS perfect_order,
+    min(order_date)                               AS order_date,
+    max(due_date)                                 AS latest_due_date,
+    count(*)                                      AS line_count,
+    count(*) FILTER (WHERE otif)                  AS otif_lines,
+    sum(ordered_qty * CAST(unit_price AS DOUBLE)) AS ordered_value
+FROM int_order_line
+GROUP BY order_id

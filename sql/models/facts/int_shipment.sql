@@ -1,0 +1,57 @@
+-- One row per shipment of an order line, with its delivery event (domain.md).
+-- The event is the ship_date (handover to the carrier) or the delivery_date (proof of
+-- delivery), as the order's event_basis says (dim_order). When the chosen date is
+-- missing the other one stands in and event_gap counts it as a data-quality gap (the
+-- real SCMS extract has delivery dates only); with neither date there is no event, and a
+-- gap. so_far: the event happened before the as-of date; by_deadline: on or before the
+-- line's deadline. carrier and transport_mode are the shipment's own, '(none)' when not
+-- recorded. Its week is that of shipped_on, the ship date (else the delivery date).
+-- materialized: table
+-- test: unique(shipment_id, order_id, line_no)
+-- test: not_null(cut_id, event_gap, so_far, by_deadline, carrier, transport_mode, is_shipped)
+-- test: expect(event_date IS NULL OR event_date IN (ship_date, delivery_date))
+WITH shipment AS (
+    SELECT
+        s.*,
+        l.sku,
+        l.unit_price,
+        l.deadline,
+        coalesce(l.cut_id, 0::UBIGINT) AS cut_id,
+        CASE c.event_basis
+            WHEN 'delivery' THEN coalesce(s.delivery_date, s.ship_date)
+            ELSE coalesce(s.ship_date, s.delivery_date)
+        END                    AS event_date,
+        CASE c.event_basis
+            WHEN 'delivery' THEN s.delivery_date IS NULL
+            ELSE s.ship_date IS NULL
+        END                    AS event_gap,
+        coalesce(s.ship_date, s.delivery_date) AS shipped_on,
+        p.as_of
+    FROM stg_shipments s
+    CROSS JOIN params p
+    LEFT JOIN dim_order_line l USING (order_id, line_no)
+    JOIN dim_cut c ON c.cut_id = coalesce(l.cut_id, 0::UBIGINT)
+)
+SELECT
+    shipment_id,
+    order_id,
+    line_no,
+    sku,
+    cut_id,
+    shipped_qty,
+    ship_date,
+    delivery_date,
+    event_date,
+    event_gap,
+    coalesce(event_date < as_of, false)                 AS so_far,
+    coalesce(event_date <= deadline, false)             AS by_deadline,
+    coalesce(ship_date < as_of, false)                  AS shipped_before_as_of,
+    shipped_on,
+    CAST(date_trunc('week', shipped_on) AS DATE)        AS week,
+    coalesce(shipped_on < as_of, false)                 AS is_shipped,
+    shipped_qty * CAST(unit_price AS DOUBLE)            AS shipped_value, -- a DECIMAL product could overflow
+    freight_cost,
+    weight_kg,
+    coalesce(carrier, '(none)')                         AS carrier,
+    coalesce(transport_mode, '(none)')                  AS transport_mode
+FROM shipment

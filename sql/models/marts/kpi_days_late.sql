@@ -1,0 +1,11 @@
+-- The late lines: due lines with days_late > 0 (not OTIF), in the week of their due date.
+-- days_late runs from the due date to the event completing the required quantity, or to
+-- the as-of date while incomplete. p90 interpolates between ranks (quantile_cont).
+-- kpi: days_late_mean
+--   numerator: sum(days_late)
+--   denominator: count(*)
+-- kpi: days_late_p90
+--   value: quantile_cont(days_late, 0.9)
+-- explain: order_id, line_no, customer, sku, due_date, deadline, required_qty, qty_by_deadline, completing_event_date, days_late
+-- materialized: view
+SELECT * FROM fct_order_line WHERE is_due AND days_late > 0

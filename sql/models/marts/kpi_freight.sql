@@ -1,0 +1,13 @@
+-- Shipments shipped before the as-of date, in the ISO week of their ship date (else
+-- delivery date). A ratio only uses shipments where both of its terms are known.
+-- kpi: freight_cost
+--   value: sum(freight_cost)
+-- kpi: freight_cost_per_kg
+--   numerator: sum(freight_cost) FILTER (WHERE weight_kg > 0)
+--   denominator: sum(weight_kg) FILTER (WHERE freight_cost IS NOT NULL AND weight_kg > 0)
+-- kpi: freight_cost_share
+--   numerator: sum(freight_cost) FILTER (WHERE shipped_value > 0)
+--   denominator: sum(shipped_value) FILTER (WHERE freight_cost IS NOT NULL AND shipped_value > 0)
+-- explain: shipment_id, order_id, line_no, shipped_on, carrier, transport_mode, weight_kg, freight_cost, shipped_value
+-- materialized: view
+SELECT * FROM fct_shipment WHERE is_shipped

@@ -1,0 +1,29 @@
+-- The due order lines (fct_order_line.is_due), in the ISO week of their due date: the
+-- population of the line service KPIs. A ratio is sum(numerator) / sum(denominator) over
+-- the rows of a week and cut.
+-- kpi: otif_line
+--   numerator: count(*) FILTER (WHERE otif)
+--   denominator: count(*)
+--   test: between(0, 1)
+-- kpi: service_rate = otif_line
+-- kpi: on_time_line
+--   numerator: count(*) FILTER (WHERE on_time)
+--   denominator: count(*)
+--   test: between(0, 1)
+-- kpi: in_full_line
+--   numerator: count(*) FILTER (WHERE in_full)
+--   denominator: count(*)
+--   test: between(0, 1)
+-- kpi: unit_fill_rate
+--   numerator: sum(least(qty_by_deadline, ordered_qty))
+--   denominator: sum(ordered_qty)
+--   test: between(0, 1)
+-- kpi: value_fill_rate
+--   numerator: sum(least(qty_by_deadline, ordered_qty) * CAST(unit_price AS DOUBLE))
+--   denominator: sum(ordered_qty * CAST(unit_price AS DOUBLE))
+--   test: between(0, 1)
+-- kpi: delivery_event_gaps
+--   value: sum(event_gaps)
+-- explain: order_id, line_no, customer, sku, due_source, due_date, deadline, ordered_qty, required_qty, qty_by_deadline, shipped_qty, first_event_date, event_gaps, on_time, in_full, otif
+-- materialized: view
+SELECT * FROM fct_order_line WHERE is_due

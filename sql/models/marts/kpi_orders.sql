@@ -1,0 +1,14 @@
+-- The lines of due orders (all lines due), in the ISO week of the order's latest due date.
+-- Orders are counted distinct, so a cut by a line dimension (family, sku, carrier) counts an
+-- order in each value its lines have: "orders with lines of family X that were OTIF".
+-- kpi: otif_order
+--   numerator: count(DISTINCT order_id) FILTER (WHERE order_otif)
+--   denominator: count(DISTINCT order_id)
+--   test: between(0, 1)
+-- kpi: perfect_order
+--   numerator: count(DISTINCT order_id) FILTER (WHERE perfect_order)
+--   denominator: count(DISTINCT order_id)
+--   test: between(0, 1)
+-- explain: order_id, line_no, customer, due_date, otif, order_otif, order_has_claim, order_has_document_issue, perfect_order
+-- materialized: view
+SELECT * EXCLUDE (week), order_week AS week FROM fct_order_line WHERE order_is_due

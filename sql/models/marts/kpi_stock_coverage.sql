@@ -1,0 +1,16 @@
+-- The last stock snapshot of each week per site and SKU, with its backward coverage.
+-- SKU-sites without movement (no demand in the window) have no coverage: they are left
+-- out of the median and of both shares, and flagged no_movement in fct_stock_coverage.
+-- kpi: coverage_days_median
+--   value: median(coverage_days)
+-- kpi: share_under_coverage_target
+--   numerator: count(*) FILTER (WHERE under_coverage_target)
+--   denominator: count(*) FILTER (WHERE NOT no_movement)
+--   test: between(0, 1)
+-- kpi: share_over_overstock
+--   numerator: count(*) FILTER (WHERE over_overstock)
+--   denominator: count(*) FILTER (WHERE NOT no_movement)
+--   test: between(0, 1)
+-- explain: site, sku, snapshot_date, available_qty, demand_qty, avg_daily_demand, coverage_days, no_movement, under_coverage_target, over_overstock
+-- materialized: view
+SELECT * FROM fct_stock_coverage WHERE is_week_last

@@ -1,0 +1,12 @@
+-- SKU-sites whose latest snapshot projects a stock-out (walking open lines by due date):
+-- the open lines due on or after the projected stock-out date are at risk, and
+-- stock_value_at_risk is their remaining value (remaining qty x unit price).
+-- kpi: projected_stockouts
+--   value: count(*)
+-- kpi: lines_at_risk
+--   value: sum(lines_at_risk)
+-- kpi: stock_value_at_risk
+--   value: sum(value_at_risk)
+-- explain: site, sku, snapshot_date, available_qty, incoming_qty, incoming_date, projected_stockout_date, lines_at_risk, value_at_risk
+-- materialized: view
+SELECT * FROM fct_stock_coverage WHERE is_latest AND projected_stockout_date IS NOT NULL

@@ -1,0 +1,15 @@
+-- Customers, one row per customer_id. A key loaded twice keeps the row of the latest load
+-- (highest _load_id, then highest _row): the same rule in every staging model.
+-- materialized: view
+-- test: unique(customer_id)
+SELECT
+    customer_id,
+    name,
+    upper(nullif(trim(country), '')) AS country,
+    segment,
+    language,
+    payment_terms,
+    vat_number,
+    coalesce(weight, 1)               AS weight
+FROM customers
+QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY _load_id DESC, _row DESC) = 1

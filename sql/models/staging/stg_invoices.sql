@@ -1,0 +1,12 @@
+-- Invoice items, one row per (invoice_id, order_id, line_no) (latest load wins).
+-- materialized: view
+SELECT
+    invoice_id,
+    order_id,
+    line_no,
+    invoice_date,
+    invoiced_qty,
+    amount,
+    upper(nullif(trim(currency), '')) AS currency
+FROM invoices
+QUALIFY row_number() OVER (PARTITION BY invoice_id, order_id, line_no ORDER BY _load_id DESC, _row DESC) = 1

@@ -1,0 +1,14 @@
+-- Products, one row per SKU (latest load wins).
+-- materialized: view
+-- test: unique(sku)
+SELECT
+    sku,
+    description,
+    nullif(trim(family), '')                 AS family,
+    unit,
+    net_weight_kg,
+    hs_code,
+    upper(nullif(trim(origin_country), ''))  AS origin_country,
+    unit_cost
+FROM products
+QUALIFY row_number() OVER (PARTITION BY sku ORDER BY _load_id DESC, _row DESC) = 1

@@ -1,0 +1,19 @@
+-- Shipments, one row per (shipment_id, order_id, line_no): a delivery of (part of) a line
+-- (latest load wins).
+-- materialized: view
+-- (its key is tested unique on fct_shipment, a table: a test on this view would redo the deduplication)
+SELECT
+    shipment_id,
+    order_id,
+    line_no,
+    shipped_qty,
+    ship_date,
+    delivery_date,
+    nullif(trim(carrier), '')                AS carrier,
+    lower(nullif(trim(transport_mode), ''))  AS transport_mode,
+    nullif(trim(forwarder), '')              AS forwarder,
+    freight_cost,
+    weight_kg,
+    packages
+FROM shipments
+QUALIFY row_number() OVER (PARTITION BY shipment_id, order_id, line_no ORDER BY _load_id DESC, _row DESC) = 1

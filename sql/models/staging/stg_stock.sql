@@ -1,0 +1,13 @@
+-- Stock snapshots, one row per (snapshot_date, site, sku) (latest load wins).
+-- materialized: view
+-- (its key is tested unique on fct_stock_coverage, a table: a test on this view would redo the deduplication)
+SELECT
+    snapshot_date,
+    site,
+    sku,
+    on_hand_qty,
+    reserved_qty,
+    incoming_qty,
+    incoming_date
+FROM stock
+QUALIFY row_number() OVER (PARTITION BY snapshot_date, site, sku ORDER BY _load_id DESC, _row DESC) = 1
