@@ -21,7 +21,10 @@ type Incoterm struct {
 	RiskPasses         string // origin or destination
 	DeliveryEvent      string // ship (E, F, C) or delivery (D): the event the due date is measured on
 	ReplacedBy         string // for an obsolete term, the 2020 term to suggest
-	Note               string
+	// MultimodalEquivalent is, for a sea-only term, the term of the same family for any
+	// mode (FCA for FAS and FOB, CPT for CFR, CIP for CIF): the fix of a mode mismatch.
+	MultimodalEquivalent string
+	Note                 string
 }
 
 // AllowsMode tells whether the term may be used with a transport mode: the sea terms
@@ -38,20 +41,21 @@ var incoterms = sync.OnceValue(func() []Incoterm {
 	var out []Incoterm
 	for i, row := range table("incoterms") {
 		out = append(out, Incoterm{
-			Code:               strings.ToUpper(row["code"]),
-			Name:               row["name"],
-			Group:              row["group"],
-			Valid:              parseBool("incoterms", i, "valid", row["valid"]),
-			Modes:              row["modes"],
-			MainCarriagePaidBy: row["main_carriage_paid_by"],
-			InsuranceBy:        row["insurance_by"],
-			InsuranceCover:     row["insurance_cover"],
-			ExportClearanceBy:  row["export_clearance_by"],
-			ImportClearanceBy:  row["import_clearance_by"],
-			RiskPasses:         row["risk_passes"],
-			DeliveryEvent:      row["delivery_event"],
-			ReplacedBy:         row["replaced_by"],
-			Note:               row["note"],
+			Code:                 strings.ToUpper(row["code"]),
+			Name:                 row["name"],
+			Group:                row["group"],
+			Valid:                parseBool("incoterms", i, "valid", row["valid"]),
+			Modes:                row["modes"],
+			MainCarriagePaidBy:   row["main_carriage_paid_by"],
+			InsuranceBy:          row["insurance_by"],
+			InsuranceCover:       row["insurance_cover"],
+			ExportClearanceBy:    row["export_clearance_by"],
+			ImportClearanceBy:    row["import_clearance_by"],
+			RiskPasses:           row["risk_passes"],
+			DeliveryEvent:        row["delivery_event"],
+			ReplacedBy:           row["replaced_by"],
+			MultimodalEquivalent: row["multimodal_equivalent"],
+			Note:                 row["note"],
 		})
 	}
 	return out

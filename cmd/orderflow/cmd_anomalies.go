@@ -1,10 +1,215 @@
 package main
 
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderflow/orderflow/anomalies"
+	"github.com/orderflow/orderflow/i18n"
+)
+
+// anomalyOptions are the flags of `orderflow anomalies`.
+type anomalyOptions struct {
+	format, status, code, severity, customer, site, by string
+	limit                                              int
+}
+
 func init() {
+	var o anomalyOptions
 	register(&command{
 		name:    "anomalies",
-		summary: "the anomaly worklist as data",
-		usage:   "[--format table|json|csv]",
-		run:     notYet("anomalies"),
+		summary: "the anomaly worklist as data; ack or resolve anomalies",
+		usage: "[--format table|json|csv] [--status new|acknowledged|resolved] [--code CODE] [--severity high|medium|low]\n" +
+			"       orderflow anomalies ack|resolve|reopen ID...\n\n" +
+			"Lists the anomalies of the last `orderflow build`, highest priority first (urgency x value at\n" +
+			"stake x customer weight). Each has an ID that stays the same from build to build: `ack` marks\n" +
+			"it acknowledged, `resolve` resolved, `reopen` new again. A resolved anomaly that a later build\n" +
+			"still finds becomes new again, and its message says so; one the data no longer shows is\n" +
+			"resolved by itself. --status, --code, --severity, --customer and --site take comma-separated\n" +
+			"lists. Codes: " + strings.Join(anomalies.Codes, ", ") + ".",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+			fs.StringVar(&o.status, "status", "", "only these statuses: new, acknowledged, resolved (default: all)")
+			fs.StringVar(&o.code, "code", "", "only these anomaly codes")
+			fs.StringVar(&o.severity, "severity", "", "only these severities: high, medium, low")
+			fs.StringVar(&o.customer, "customer", "", "only these customers")
+			fs.StringVar(&o.site, "site", "", "only these sites")
+			fs.IntVar(&o.limit, "limit", 0, "at most this many anomalies (default: all)")
+			fs.StringVar(&o.by, "by", "", "with ack, resolve, reopen: who decides (default: the login name)")
+		},
+		run: o.run,
 	})
+}
+
+var statusCommands = map[string]string{
+	"ack": anomalies.StatusAcknowledged, "acknowledge": anomalies.StatusAcknowledged,
+	"resolve": anomalies.StatusResolved, "reopen": anomalies.StatusNew,
+}
+
+func (o *anomalyOptions) run(e *env, args []string) error {
+	if len(args) > 0 {
+		status, ok := statusCommands[args[0]]
+		if !ok {
+			return fmt.Errorf("unknown anomalies action %q: use ack, resolve or reopen followed by anomaly IDs, or no argument to list them", args[0])
+		}
+		return o.setStatus(e, status, args[1:])
+	}
+	if o.format != "table" && o.format != "json" && o.format != "csv" {
+		return fmt.Errorf("--format %q is not supported: use table, json or csv", o.format)
+	}
+	f := anomalies.Filter{Status: commaList(o.status), Codes: commaList(o.code), Severities: commaList(o.severity),
+		Customers: commaList(o.customer), Sites: commaList(o.site), Limit: o.limit}
+	for _, s := range f.Status {
+		if s != anomalies.StatusNew && s != anomalies.StatusAcknowledged && s != anomalies.StatusResolved {
+			return fmt.Errorf("--status %q is not one of new, acknowledged, resolved", s)
+		}
+	}
+	for _, c := range f.Codes {
+		if !slices.Contains(anomalies.Codes, c) {
+			return fmt.Errorf("--code %q is not an anomaly code: use one of %s", c, strings.Join(anomalies.Codes, ", "))
+		}
+	}
+	for _, s := range f.Severities {
+		if !slices.Contains(anomalies.Severities, s) {
+			return fmt.Errorf("--severity %q is not one of high, medium, low", s)
+		}
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The list follows the last build; a build made before this release, or by an older
+	// command, left it behind: bring it up to date first.
+	stale, err := anomalies.Stale(e.ctx, st.DB)
+	if err != nil {
+		return err
+	}
+	if stale {
+		if _, err := anomalies.Build(e.ctx, st, e.cfg, time.Time{}); err != nil {
+			return err
+		}
+	}
+	list, err := anomalies.List(e.ctx, st.DB, f, e.lang)
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case "json":
+		if list == nil {
+			list = []anomalies.Anomaly{}
+		}
+		return writeIndentedJSON(e.stdout, list)
+	case "csv":
+		return writeAnomalyCSV(e.stdout, list)
+	}
+	writeAnomalyTable(e.stdout, e.lang, list)
+	return nil
+}
+
+func (o *anomalyOptions) setStatus(e *env, status string, ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("name the anomalies: orderflow anomalies %s ID... (the IDs are in the first column of `orderflow anomalies`)", map[string]string{
+			anomalies.StatusAcknowledged: "ack", anomalies.StatusResolved: "resolve", anomalies.StatusNew: "reopen"}[status])
+	}
+	by := firstNonEmpty(o.by, os.Getenv("USER"), os.Getenv("USERNAME"), "user")
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := anomalies.SetStatus(e.ctx, st, status, by, ids...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d of %d anomalies marked %s (the others already were)\n", n, len(ids), status)
+	return nil
+}
+
+var anomalyCSVColumns = []string{"id", "status", "severity", "priority", "code", "order_id", "line_no", "shipment_id",
+	"invoice_id", "claim_id", "sku", "site", "customer_id", "detected_on", "since", "days", "days_left",
+	"value_at_stake", "currency", "customer_weight", "priority_reason", "message", "remedy", "key"}
+
+func writeAnomalyCSV(w io.Writer, list []anomalies.Anomaly) error {
+	cw := csv.NewWriter(w)
+	cw.Write(anomalyCSVColumns)
+	intText := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	for _, a := range list {
+		value := ""
+		if a.ValueAtStake != nil {
+			value = strconv.FormatFloat(*a.ValueAtStake, 'f', -1, 64)
+		}
+		cw.Write([]string{a.ID, a.Status, a.Severity, strconv.FormatFloat(a.Priority, 'f', 2, 64), a.Code, a.OrderID,
+			a.LineNo, a.ShipmentID, a.InvoiceID, a.ClaimID, a.SKU, a.Site, a.CustomerID, a.DetectedOn, a.Since,
+			intText(a.Days), intText(a.DaysLeft), value, a.Currency, strconv.FormatFloat(a.CustomerWeight, 'f', -1, 64),
+			a.PriorityReason, a.Message, a.Remedy, a.Key})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeAnomalyTable prints a summary line, then one block per anomaly: its reference
+// line, what is wrong and what to do.
+func writeAnomalyTable(w io.Writer, lang string, list []anomalies.Anomaly) {
+	fr := lang == i18n.FR
+	if len(list) == 0 {
+		fmt.Fprintln(w, map[bool]string{false: "No anomaly.", true: "Aucune anomalie."}[fr])
+		return
+	}
+	count := map[string]int{}
+	for _, a := range list {
+		count[a.Status]++
+	}
+	if fr {
+		fmt.Fprintf(w, "%d anomalies au %s (%d nouvelles, %d prises en compte, %d résolues), par priorité.\n",
+			len(list), list[0].DetectedOn, count[anomalies.StatusNew], count[anomalies.StatusAcknowledged], count[anomalies.StatusResolved])
+		fmt.Fprintln(w, "`orderflow anomalies ack ID` la prend en compte, `resolve ID` la résout.")
+	} else {
+		fmt.Fprintf(w, "%d anomalies as of %s (%d new, %d acknowledged, %d resolved), by priority.\n",
+			len(list), list[0].DetectedOn, count[anomalies.StatusNew], count[anomalies.StatusAcknowledged], count[anomalies.StatusResolved])
+		fmt.Fprintln(w, "`orderflow anomalies ack ID` acknowledges one, `resolve ID` resolves it.")
+	}
+	head := []string{"ID", "SEVERITY", "STATUS", "CODE", "ORDER", "LINE", "SHIPMENT", "CUSTOMER", "PRIORITY"}
+	if fr {
+		head = []string{"ID", "GRAVITÉ", "STATUT", "CODE", "COMMANDE", "LIGNE", "EXPÉDITION", "CLIENT", "PRIORITÉ"}
+	}
+	rows := make([][]string, len(list))
+	for i, a := range list {
+		sev, status := a.Severity, a.Status
+		if fr {
+			sev, status = strings.ToLower(i18n.T(lang, "severity."+sev)), strings.ToLower(i18n.T(lang, "anomaly_status."+status))
+		}
+		rows[i] = []string{a.ID, sev, status, a.Code, a.OrderID, a.LineNo, a.ShipmentID, a.CustomerID,
+			i18n.Number(lang, a.Priority, 0)}
+	}
+	right := make([]bool, len(head))
+	right[len(head)-1] = true
+	var table strings.Builder
+	writeAligned(&table, head, rows, right)
+	lines := strings.Split(strings.TrimRight(table.String(), "\n"), "\n")
+	what, todo, why := "  what: ", "  do:   ", "  rank: "
+	if fr {
+		what, todo, why = "  quoi :   ", "  action : ", "  rang :   "
+	}
+	fmt.Fprintln(w, lines[0])
+	for i, a := range list {
+		fmt.Fprintln(w, lines[i+1])
+		fmt.Fprintln(w, what+a.Message)
+		if a.Remedy != "" {
+			fmt.Fprintln(w, todo+a.Remedy)
+		}
+		fmt.Fprintln(w, why+a.PriorityReason)
+	}
 }

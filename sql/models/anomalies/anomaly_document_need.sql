@@ -1,0 +1,81 @@
+-- The trade documents each shipment needs, by the rules of rules/data/documents.csv
+-- (loaded as ref_documents; the same rules as rules.RequiredDocuments in Go): a rule row
+-- applies when its lane, mode, Incoterm, payment method and destination (country or
+-- trade bloc) all match, "any" matching everything and "a|b" either value.
+-- A unit is a shipment already made (goods issue on or before the as-of date) of a known
+-- order line, with its own transport mode; or, for an order not shipped at all with an
+-- open line planned to ship within params.document_lead_days days (or overdue), the
+-- order itself (shipment_id ''), whose documents are prepared ahead at order level.
+-- The lane runs from the site's country (the ISO prefix of the site code, FR01 -> FR;
+-- France when the code has none) to the ship-to country, else the customer's.
+-- materialized: table
+WITH order_lane AS (
+    SELECT
+        o.order_id,
+        CASE WHEN regexp_matches(coalesce(o.ship_from_site, ''), '^[A-Za-z]{2}([0-9_ -]|$)')
+                  AND upper(left(o.ship_from_site, 2)) IN (SELECT iso2 FROM ref_countries)
+             THEN upper(left(o.ship_from_site, 2)) ELSE 'FR' END  AS origin,
+        coalesce(o.ship_to_country, c.country)                    AS destination,
+        o.incoterm,
+        o.transport_mode,
+        o.payment_method
+    FROM stg_orders o
+    LEFT JOIN stg_customers c USING (customer_id)
+),
+unit AS (
+    SELECT s.order_id, s.shipment_id, min(s.ship_date) AS ship_date,
+           coalesce(min(s.transport_mode), any_value(ol.transport_mode)) AS transport_mode
+    FROM stg_shipments s
+    JOIN stg_order_lines l USING (order_id, line_no)
+    JOIN order_lane ol USING (order_id)
+    CROSS JOIN params p
+    WHERE s.ship_date <= p.as_of
+    GROUP BY s.order_id, s.shipment_id
+    UNION ALL
+    SELECT f.order_id, '' AS shipment_id, min(coalesce(f.planned_ship_date, f.due_date)) AS ship_date,
+           any_value(f.transport_mode)
+    FROM anomaly_line_flow f
+    CROSS JOIN params p
+    WHERE f.status = 'open'
+      AND f.shipped_qty < f.ordered_qty
+      AND coalesce(f.planned_ship_date, f.due_date) <= p.as_of + p.document_lead_days
+      AND NOT EXISTS (SELECT 1 FROM stg_shipments s WHERE s.order_id = f.order_id AND s.ship_date <= p.as_of)
+    GROUP BY f.order_id
+),
+lane AS (
+    SELECT
+        u.*,
+        ol.origin,
+        ol.destination,
+        ol.incoterm,
+        ol.payment_method,
+        CASE WHEN ol.origin = ol.destination THEN 'domestic'
+             WHEN co.eu = 'true' AND cd.eu = 'true' THEN 'intra_eu'
+             ELSE 'extra_eu' END                                   AS lane,
+        coalesce(cd.bloc, '')                                      AS destination_bloc
+    FROM unit u
+    JOIN order_lane ol USING (order_id)
+    LEFT JOIN ref_countries co ON co.iso2 = ol.origin
+    LEFT JOIN ref_countries cd ON cd.iso2 = ol.destination
+)
+SELECT
+    l.order_id,
+    l.shipment_id,
+    l.ship_date,
+    l.transport_mode,
+    l.lane,
+    l.origin,
+    l.destination,
+    l.incoterm,
+    l.payment_method,
+    r.doc_type,
+    r.note                                                          AS rule_note
+FROM lane l
+JOIN ref_documents r
+  ON  (r.lane IN ('', 'any')           OR list_contains(str_split(lower(r.lane), '|'), l.lane))
+  AND (r.mode IN ('', 'any')           OR list_contains(str_split(lower(r.mode), '|'), lower(l.transport_mode)))
+  AND (r.incoterm IN ('', 'any')       OR list_contains(str_split(upper(r.incoterm), '|'), upper(l.incoterm)))
+  AND (r.payment_method IN ('', 'any') OR list_contains(str_split(lower(r.payment_method), '|'), lower(l.payment_method)))
+  AND (r.destination IN ('', 'any')    OR list_contains(str_split(upper(r.destination), '|'), upper(l.destination))
+                                       OR (l.destination_bloc <> '' AND list_contains(str_split(upper(r.destination), '|'), upper(l.destination_bloc))))
+QUALIFY row_number() OVER (PARTITION BY l.order_id, l.shipment_id, r.doc_type ORDER BY r.doc_type) = 1

@@ -1,0 +1,45 @@
+-- obsolete_incoterm: an order whose Incoterm is not one of the 11 Incoterms 2020 (valid
+-- in rules/data/incoterms.csv): DDU, DAT, DEQ, DES, DAF, or a code nobody knows. Who
+-- pays and who bears the risk is then open to dispute. replacement is the 2020 term to
+-- use (replaced_by), line_count how many lines the order carries. One anomaly per order;
+-- at stake: the value not yet shipped, else the order value.
+WITH order_value AS (
+    SELECT order_id,
+           count(*)                                                      AS line_count,
+           sum(ordered_qty * unit_price)                                 AS ordered_value,
+           sum(greatest(ordered_qty - shipped_qty, 0) * unit_price)
+               FILTER (WHERE status = 'open')                            AS open_value
+    FROM anomaly_line_flow
+    WHERE status IS DISTINCT FROM 'cancelled'
+    GROUP BY order_id
+)
+SELECT
+    'obsolete_incoterm'                          AS code,
+    CASE WHEN o.status = 'open' OR v.open_value > 0 THEN 'medium' ELSE 'low' END AS severity,
+    o.order_id,
+    NULL::VARCHAR                                AS line_no,
+    NULL::VARCHAR                                AS shipment_id,
+    NULL::VARCHAR                                AS invoice_id,
+    NULL::VARCHAR                                AS claim_id,
+    NULL::VARCHAR                                AS sku,
+    o.ship_from_site                             AS site,
+    o.customer_id,
+    p.as_of                                      AS detected_on,
+    o.order_date                                 AS since,
+    coalesce(nullif(v.open_value, 0), v.ordered_value) AS value_at_stake,
+    o.currency,
+    p.as_of - o.order_date                       AS days,
+    NULL::INTEGER                                AS days_left,
+    NULL::VARCHAR                                AS key_detail,
+    o.incoterm,
+    o.transport_mode,
+    nullif(i.replaced_by, '')                    AS replacement,
+    i.code IS NOT NULL                           AS incoterm_known,
+    v.line_count,
+    o.order_date
+FROM stg_orders o
+CROSS JOIN params p
+LEFT JOIN ref_incoterms i ON i.code = o.incoterm
+LEFT JOIN order_value v USING (order_id)
+WHERE o.incoterm IS NOT NULL
+  AND (i.code IS NULL OR i.valid <> 'true')
