@@ -149,6 +149,7 @@ type Action struct {
 	ID        string
 	Title     string
 	KPI       string
+	Subject   string // what it is about, as shown (a KPI, an anomaly, a cut); empty: the KPI's label
 	RootCause string
 	Owner     string
 	Due       time.Time
@@ -163,37 +164,41 @@ const MaxPageBytes = 5 << 20
 
 // builtinKPIs describes the KPIs of domain.md; Data.KPIs overrides them.
 var builtinKPIs = map[string]KPIInfo{
-	"service_rate":             ratio(true),
-	"otif_line":                ratio(true),
-	"on_time_line":             ratio(true),
-	"in_full_line":             ratio(true),
-	"otif_order":               ratio(true),
-	"unit_fill_rate":           ratio(true),
-	"value_fill_rate":          ratio(true),
-	"perfect_order":            ratio(true),
-	"backlog_value":            {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"backlog_lines":            {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"days_late_mean":           {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggRatio},
-	"days_late_p90":            {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"order_to_ship_days_p50":   {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"order_to_ship_days_p90":   {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"coverage_days_median":     {Unit: UnitDays, HigherIsBetter: ptr(true), Aggregate: AggLast},
-	"stock_under_target_share": {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"stock_overstock_share":    {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"stock_value_at_risk":      {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"lines_at_risk":            {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"claim_count":              {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
-	"claim_rate":               {Unit: UnitPercent, HigherIsBetter: ptr(false), Aggregate: AggRatio, Scale: 100},
-	"claim_cost":               {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggSum},
-	"open_claims":              {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggLast},
-	"mean_resolution_days":     {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggRatio},
-	"return_rate":              {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
-	"freight_cost":             {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggSum},
-	"freight_cost_per_kg":      {Unit: UnitPerKg, HigherIsBetter: ptr(false), Aggregate: AggRatio},
-	"freight_cost_share":       {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
-	"open_order_value":         {Unit: UnitMoney, HigherIsBetter: ptr(true), Aggregate: AggSum},
-	"open_lines":               {Unit: UnitCount, HigherIsBetter: ptr(true), Aggregate: AggSum},
-	"anomaly_count":            {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"service_rate":    ratio(true),
+	"otif_line":       ratio(true),
+	"on_time_line":    ratio(true),
+	"in_full_line":    ratio(true),
+	"otif_order":      ratio(true),
+	"unit_fill_rate":  ratio(true),
+	"value_fill_rate": ratio(true),
+	"perfect_order":   ratio(true),
+	// the late backlog at the as-of date, by the week its lines were due: a period adds up
+	"backlog_value":               {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"backlog_lines":               {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"days_late_mean":              {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"days_late_p90":               {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"order_to_ship_days_p50":      {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"order_to_ship_days_p90":      {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"coverage_days_median":        {Unit: UnitDays, HigherIsBetter: ptr(true), Aggregate: AggLast},
+	"share_under_coverage_target": {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"share_over_overstock":        {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"stock_value_at_risk":         {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"lines_at_risk":               {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"projected_stockouts":         {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggLast},
+	"claim_count":                 {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"claim_rate":                  {Unit: UnitPercent, HigherIsBetter: ptr(false), Aggregate: AggRatio, Scale: 100},
+	"claim_cost":                  {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"open_claims":                 {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"open_claims_age_days":        {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"delivery_event_gaps":         {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"mean_resolution_days":        {Unit: UnitDays, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"return_rate":                 {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"freight_cost":                {Unit: UnitMoney, HigherIsBetter: ptr(false), Aggregate: AggSum},
+	"freight_cost_per_kg":         {Unit: UnitPerKg, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"freight_cost_share":          {Unit: UnitRatio, HigherIsBetter: ptr(false), Aggregate: AggRatio},
+	"open_order_value":            {Unit: UnitMoney, HigherIsBetter: ptr(true), Aggregate: AggSum},
+	"open_lines":                  {Unit: UnitCount, HigherIsBetter: ptr(true), Aggregate: AggSum},
+	"anomaly_count":               {Unit: UnitCount, HigherIsBetter: ptr(false), Aggregate: AggSum},
 }
 
 func ratio(higher bool) KPIInfo {

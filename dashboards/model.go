@@ -241,8 +241,11 @@ func newIndex(d *Data) (*index, error) {
 // valueLabel is how a dimension value reads: a translated code (transport
 // mode, claim type...), a name from Data.Labels, or the value itself.
 func (ix *index) valueLabel(lang, dim, value string) string {
-	if prefix, ok := translatedDims[dim]; ok && i18n.Has(lang, prefix+value) {
-		return i18n.T(lang, prefix+value)
+	if prefix, ok := translatedDims[dim]; ok {
+		// codes are looked up as i18n keys: "non-EU" reads region.non_eu
+		if key := prefix + strings.ReplaceAll(strings.ToLower(value), "-", "_"); i18n.Has(lang, key) {
+			return i18n.T(lang, key)
+		}
 	}
 	if l := ix.data.Labels[dim][value]; l != "" {
 		return l

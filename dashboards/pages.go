@@ -62,9 +62,9 @@ var Pages = []Page{
 		{Kind: KindTrend, TitleKey: "block.lead_time", KPIs: []string{"order_to_ship_days_p50", "order_to_ship_days_p90"}},
 	}},
 	{ID: "stock", TitleKey: "page.stock", Blocks: []Block{
-		{Kind: KindTiles, TitleKey: "block.headline", Wide: true, KPIs: []string{"coverage_days_median", "stock_under_target_share", "stock_overstock_share", "stock_value_at_risk"}},
+		{Kind: KindTiles, TitleKey: "block.headline", Wide: true, KPIs: []string{"coverage_days_median", "share_under_coverage_target", "share_over_overstock", "stock_value_at_risk"}},
 		{Kind: KindTrend, TitleKey: "block.coverage_trend", KPIs: []string{"coverage_days_median"}},
-		{Kind: KindTrend, TitleKey: "block.stock_shares", KPIs: []string{"stock_under_target_share", "stock_overstock_share"}},
+		{Kind: KindTrend, TitleKey: "block.stock_shares", KPIs: []string{"share_under_coverage_target", "share_over_overstock"}},
 		{Kind: KindBreakdown, TitleKey: "block.coverage_breakdown", KPIs: []string{"coverage_days_median"},
 			By: []string{"site", "family"}, Top: 12},
 		{Kind: KindTrend, TitleKey: "block.stock_risk", KPIs: []string{"stock_value_at_risk", "lines_at_risk"}, Bars: []string{"stock_value_at_risk"}},

@@ -85,7 +85,7 @@ func Sample(asOf time.Time, o SampleOptions) Data {
 var sampleTargets = map[string]float64{
 	"service_rate": 0.95, "otif_line": 0.95, "on_time_line": 0.95, "in_full_line": 0.97, "otif_order": 0.90,
 	"unit_fill_rate": 0.97, "value_fill_rate": 0.97, "perfect_order": 0.85, "days_late_mean": 3,
-	"coverage_days_median": 30, "stock_under_target_share": 0.15, "stock_overstock_share": 0.10,
+	"coverage_days_median": 30, "share_under_coverage_target": 0.15, "share_over_overstock": 0.10,
 	"claim_rate": 1.5, "freight_cost_per_kg": 0.6, "backlog_value": 700000, "freight_cost_share": 0.045,
 }
 
@@ -95,7 +95,7 @@ var sampleBase = map[string]float64{
 	"unit_fill_rate": 0.955, "value_fill_rate": 0.958, "perfect_order": 0.81,
 	"backlog_value": 820000, "backlog_lines": 240, "days_late_mean": 4.4, "days_late_p90": 11,
 	"order_to_ship_days_p50": 6, "order_to_ship_days_p90": 15, "coverage_days_median": 34,
-	"stock_under_target_share": 0.17, "stock_overstock_share": 0.09, "stock_value_at_risk": 310000, "lines_at_risk": 85,
+	"share_under_coverage_target": 0.17, "share_over_overstock": 0.09, "stock_value_at_risk": 310000, "lines_at_risk": 85,
 	"claim_count": 22, "claim_rate": 1.6, "claim_cost": 18500, "open_claims": 60, "mean_resolution_days": 12,
 	"return_rate": 0.006, "freight_cost": 142000, "freight_cost_per_kg": 0.62, "freight_cost_share": 0.046,
 	"open_order_value": 4200000, "open_lines": 1800, "anomaly_count": 35,
@@ -139,7 +139,7 @@ func (g *sampler) dims() {
 	}
 }
 
-var stockKPIs = map[string]bool{"coverage_days_median": true, "stock_under_target_share": true, "stock_overstock_share": true, "stock_value_at_risk": true, "lines_at_risk": true}
+var stockKPIs = map[string]bool{"coverage_days_median": true, "share_under_coverage_target": true, "share_over_overstock": true, "stock_value_at_risk": true, "lines_at_risk": true}
 var claimKPIs = map[string]bool{"claim_count": true, "claim_cost": true}
 
 // cutsOf lists the cuts a KPI is computed for: the total, one dimension at a

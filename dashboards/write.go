@@ -241,8 +241,8 @@ func (ix *index) actionViews(lang string) []actionView {
 			status = "overdue"
 		}
 		class := map[string]string{"done": "green", "overdue": "red", "in_progress": "amber"}[status]
-		kpi := ""
-		if a.KPI != "" {
+		kpi := a.Subject
+		if kpi == "" && a.KPI != "" {
 			kpi = i18n.T(lang, "kpi."+a.KPI)
 		}
 		out = append(out, actionView{

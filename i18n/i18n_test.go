@@ -12,6 +12,7 @@ var sameInBothLanguages = map[string]bool{
 	"OTIF": true, "KPI": true, "SKU": true, "Incoterm": true,
 	"Site": true, "Cause": true, "Mode": true, "Action": true, "Signal": true,
 	"Production": true, "Multimodal": true, "Anomalies": true,
+	"Service": true, "Stock": true, "Code": true,
 }
 
 func TestCataloguesHaveTheSameKeys(t *testing.T) {

@@ -1,0 +1,484 @@
+// Package reports writes what a team reads in its Monday improvement meeting: the
+// weekly KPI report (HTML, XLSX, PDF), the anomaly report (HTML, XLSX), and the
+// dashboards fed with the same figures. Every figure comes from the SQL models
+// (models.Query, models.Explain, the anomaly models); this package selects, orders,
+// formats and draws them, it never recomputes a KPI.
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/orderflow/orderflow/actions"
+	"github.com/orderflow/orderflow/anomalies"
+	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/dashboards"
+	"github.com/orderflow/orderflow/i18n"
+	"github.com/orderflow/orderflow/models"
+)
+
+// Plan says which figures Collect gathers: the dashboards want a year of every cut, the
+// weekly report alone a quarter of the total and the last weeks of each cut.
+type Plan struct {
+	Week      string     // the report's ISO week, the last of the axis (default: the last complete week before as-of)
+	Weeks     int        // weeks on the axis, ending with the last complete week (default 52)
+	CutWeeks  int        // weeks of history of the cuts (default Weeks)
+	Cuts      [][]string // dimension sets to cut by, each dimension alone or crossed
+	TopValues int        // values kept of a dimension with many (customer, sku), by volume (default 150)
+	Drill     bool       // gather samples of the lines behind the figures
+	Anomalies int        // open anomalies to read with their texts, highest priority first (-1: all)
+}
+
+// DashboardPlan gathers what the eight dashboard pages and the weekly report draw: a
+// year, the total, each filter and breakdown dimension alone, and the site crossed with
+// the country and the carrier (a site manager's view). Each cut is one pass of
+// models.Query over every mart, so the crossings are few.
+func DashboardPlan() Plan {
+	return Plan{
+		Weeks: 52,
+		Cuts: [][]string{
+			{"site"}, {"customer"}, {"country"}, {"carrier"}, {"transport_mode"}, {"incoterm"}, {"family"},
+			{"site", "country"}, {"site", "carrier"},
+		},
+		TopValues: 150,
+		Drill:     true,
+		Anomalies: 15,
+	}
+}
+
+// WeeklyPlan gathers what the weekly report alone needs: 13 weeks of the total for the
+// trends, the cuts over the same weeks for the tables, the Pareto and the commentary.
+func WeeklyPlan() Plan {
+	return Plan{
+		Weeks:     13,
+		CutWeeks:  13,
+		Cuts:      [][]string{{"site"}, {"customer"}, {"country"}, {"carrier"}, {"transport_mode"}, {"incoterm"}, {"family"}},
+		TopValues: 150,
+		Drill:     true,
+		Anomalies: 15,
+	}
+}
+
+// paretoWeeks is the period of the claims Pareto: one claim a week tells nothing.
+const paretoWeeks = 13
+
+var paretoDims = []string{"type", "cause", "responsible", "customer", "carrier"}
+
+// claimDims are the claim dimensions of the Pareto, used when the models can cut by them.
+var claimDims = []string{"type", "cause", "responsible"}
+
+// Facts is everything the reports and dashboards show, gathered once from the database.
+type Facts struct {
+	AsOf     time.Time
+	Lang     string
+	Week     string   // the last complete ISO week before AsOf: the report's week
+	Weeks    []string // the axis, oldest first, ending with Week
+	CutFrom  string   // the first week of the cuts
+	Currency string
+	Company  string
+	Cfg      config.Config
+	Values   []models.KPIValue            // every KPI, week and cut gathered
+	Labels   map[string]map[string]string // display names of dimension values (customer names)
+	Targets  map[string]float64           // kpi.targets of the configuration
+	Drill    []Sample                     // rows behind figures
+	Controls []dashboards.Control         // control-chart limits and signals, week by week
+
+	Snapshot    Snapshot               // the late backlog, open lines and stock projection at as-of
+	StockRisks  []StockRisk            // the SKU-sites with most value at risk
+	ClaimPareto map[string][]ParetoRow // claims of the last 13 weeks by type, cause, responsible, customer, carrier
+
+	AnomaliesBuilt bool                // false: the database has no anomaly list yet
+	Anomalies      []anomalies.Anomaly // the open anomalies, highest priority first (Plan.Anomalies of them)
+	AnomalyCounts  []CodeCount         // open anomalies per code
+	Signals        []Signal            // the control-chart signals anomalies.Build stored for the latest week
+	Actions        []actions.Action    // the action plan
+
+	// Timings tells how long each step of Collect took, for the benchmark and -v output.
+	Timings []Timing
+
+	started time.Time
+	index   map[string]map[string][]*models.KPIValue // kpi -> cut key -> value per week of the axis
+	pos     map[string]int                           // week -> index on the axis
+}
+
+// Collect gathers the figures of plan as of asOf, with the texts of the anomalies in
+// lang.
+func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, lang string, plan Plan) (*Facts, error) {
+	if plan.Weeks <= 0 {
+		plan.Weeks = 52
+	}
+	if plan.CutWeeks <= 0 || plan.CutWeeks > plan.Weeks {
+		plan.CutWeeks = plan.Weeks
+	}
+	if plan.TopValues <= 0 {
+		plan.TopValues = 150
+	}
+	f := &Facts{AsOf: asOf, Lang: lang, Week: plan.Week, Cfg: cfg, Targets: map[string]float64{}, started: time.Now()}
+	if f.Week == "" {
+		f.Week = models.LastCompleteWeek(asOf)
+	}
+	for k, v := range cfg.KPI.Targets {
+		f.Targets[k] = v
+	}
+	last, err := models.ParseWeek(f.Week)
+	if err != nil {
+		return nil, err
+	}
+	for i := plan.Weeks - 1; i >= 0; i-- {
+		f.Weeks = append(f.Weeks, models.FormatWeek(last.AddDate(0, 0, -7*i)))
+	}
+	total, err := models.Query(ctx, db, models.KPIQuery{From: f.Weeks[0], To: f.Week})
+	if err != nil {
+		return nil, err
+	}
+	// The axis starts with the first week that has figures: a young database shows no
+	// empty months.
+	first := f.Week
+	for _, v := range total {
+		if v.Week < first {
+			first = v.Week
+		}
+	}
+	f.Weeks = f.Weeks[slices.Index(f.Weeks, first):]
+	f.lap("total")
+	f.Values = total
+
+	cutFrom := f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
+	f.CutFrom = cutFrom
+	cuts := slices.Clone(plan.Cuts)
+	for _, d := range claimDims {
+		if slices.Contains(models.Dimensions(), d) {
+			cuts = append(cuts, []string{d})
+		}
+	}
+	top, err := topValues(ctx, db, cuts, cutFrom, f.Week, plan.TopValues)
+	if err != nil {
+		return nil, err
+	}
+	f.lap("top values")
+	if err := f.queryCuts(ctx, db, cuts, cutFrom, top); err != nil {
+		return nil, err
+	}
+	f.buildIndex()
+
+	f.lap("cuts")
+	if f.Currency, err = mainCurrency(ctx, db); err != nil {
+		return nil, err
+	}
+	if f.Labels, err = labels(ctx, db); err != nil {
+		return nil, err
+	}
+	f.lap("labels")
+	if plan.Drill {
+		if f.Drill, err = drillSamples(ctx, db, f, top); err != nil {
+			return nil, err
+		}
+	}
+	f.lap("drill")
+	f.Controls = controls(f, cfg, controlKPIs())
+	f.lap("controls")
+	if f.Snapshot, err = collectSnapshot(ctx, db); err != nil {
+		return nil, err
+	}
+	f.lap("snapshot")
+	if f.StockRisks, err = stockRisks(ctx, db, 12); err != nil {
+		return nil, err
+	}
+	f.lap("stock risks")
+	f.ClaimPareto = map[string][]ParetoRow{}
+	paretoFrom := f.Weeks[max(0, len(f.Weeks)-paretoWeeks)]
+	for _, dim := range paretoDims {
+		if f.ClaimPareto[dim], err = claimsPareto(ctx, db, f, dim, paretoFrom, f.Week); err != nil {
+			return nil, err
+		}
+	}
+	f.lap("pareto")
+	if plan.Anomalies != 0 {
+		if f.Anomalies, f.AnomaliesBuilt, err = loadAnomalies(ctx, db, lang, max(plan.Anomalies, 0)); err != nil {
+			return nil, err
+		}
+	}
+	if f.AnomalyCounts, err = countAnomalies(ctx, db); err != nil {
+		return nil, err
+	}
+	f.AnomaliesBuilt = f.AnomaliesBuilt || f.AnomalyCounts != nil
+	if f.Signals, err = loadSignals(ctx, db); err != nil {
+		return nil, err
+	}
+	f.lap("anomalies")
+	if f.Actions, err = actions.List(ctx, db, actions.Filter{}); err != nil {
+		return nil, err
+	}
+	f.lap("actions")
+	return f, nil
+}
+
+// Timing is one step of Collect.
+type Timing struct {
+	Step     string
+	Duration time.Duration
+}
+
+func (f *Facts) lap(step string) {
+	now := time.Now()
+	f.Timings = append(f.Timings, Timing{step, now.Sub(f.started)})
+	f.started = now
+}
+
+// queryCuts runs models.Query for each cut, two at a time: while DuckDB aggregates one
+// cut, Go reads the rows of the other.
+func (f *Facts) queryCuts(ctx context.Context, db *sql.DB, cuts [][]string, from string, top map[string][]string) error {
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for _, by := range cuts {
+		q := models.KPIQuery{From: from, To: f.Week, By: by}
+		for _, d := range by {
+			if vals, ok := top[d]; ok {
+				if q.Filters == nil {
+					q.Filters = map[string][]string{}
+				}
+				q.Filters[d] = vals
+			}
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			vals, err := models.Query(ctx, db, q)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("cannot compute the KPIs by %s: %w", strings.Join(q.By, ", "), err)
+				}
+				return
+			}
+			f.Values = append(f.Values, vals...)
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// controlKPIs are the KPIs the dashboards draw a control chart of.
+func controlKPIs() []string {
+	var out []string
+	for _, p := range dashboards.Pages {
+		for _, b := range p.Blocks {
+			if b.Kind == dashboards.KindControl && !slices.Contains(out, b.KPIs[0]) {
+				out = append(out, b.KPIs[0])
+			}
+		}
+	}
+	return out
+}
+
+// topValues picks, for the dimensions with many values, those of most due lines over
+// the weeks of the cuts (the volume of otif_line), so that a cut by customer stays the
+// size a page can hold; the others are left out of the cuts, not of the totals.
+func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string, n int) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, dim := range []string{"customer", "sku"} {
+		used := false
+		for _, c := range cuts {
+			used = used || slices.Contains(c, dim)
+		}
+		if !used {
+			continue
+		}
+		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: []string{"otif_line"}, From: from, To: to, By: []string{dim}})
+		if err != nil {
+			return nil, err
+		}
+		volume := map[string]float64{}
+		for _, v := range vals {
+			if v.Denominator != nil {
+				volume[v.Dims[dim]] += *v.Denominator
+			}
+		}
+		if len(volume) <= n {
+			continue
+		}
+		names := make([]string, 0, len(volume))
+		for k := range volume {
+			names = append(names, k)
+		}
+		sort.Slice(names, func(i, j int) bool {
+			if volume[names[i]] != volume[names[j]] {
+				return volume[names[i]] > volume[names[j]]
+			}
+			return names[i] < names[j]
+		})
+		out[dim] = names[:n]
+	}
+	return out, nil
+}
+
+// cutKey names a cut: its dimensions sorted by name, "dim\x1fvalue" joined by "\x1e"
+// (characters no ERP value holds); "" is the total.
+func cutKey(dims map[string]string) string {
+	if len(dims) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(dims))
+	for k := range dims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte('\x1e')
+		}
+		b.WriteString(k)
+		b.WriteByte('\x1f')
+		b.WriteString(dims[k])
+	}
+	return b.String()
+}
+
+func (f *Facts) buildIndex() {
+	f.pos = map[string]int{}
+	for i, w := range f.Weeks {
+		f.pos[w] = i
+	}
+	f.index = map[string]map[string][]*models.KPIValue{}
+	for i := range f.Values {
+		v := &f.Values[i]
+		p, ok := f.pos[v.Week]
+		if !ok {
+			continue
+		}
+		cuts := f.index[v.KPI]
+		if cuts == nil {
+			cuts = map[string][]*models.KPIValue{}
+			f.index[v.KPI] = cuts
+		}
+		key := cutKey(v.Dims)
+		s := cuts[key]
+		if s == nil {
+			s = make([]*models.KPIValue, len(f.Weeks))
+			cuts[key] = s
+		}
+		s[p] = v
+	}
+}
+
+// Series returns the figures of kpi for a cut ("" the total, else cutKey), one per week
+// of the axis; nil where the models gave no row.
+func (f *Facts) Series(kpi, cut string) []*models.KPIValue {
+	return f.index[kpi][cut]
+}
+
+// Cuts lists the cuts of kpi by the one dimension dim, as their values.
+func (f *Facts) Cuts(kpi, dim string) []string {
+	var out []string
+	prefix := dim + "\x1f"
+	for key := range f.index[kpi] {
+		if rest, ok := strings.CutPrefix(key, prefix); ok && !strings.Contains(rest, "\x1e") {
+			out = append(out, rest)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WeekIndex is the position of an ISO week on the axis, -1 when it is not on it.
+func (f *Facts) WeekIndex(week string) int {
+	if p, ok := f.pos[week]; ok {
+		return p
+	}
+	return -1
+}
+
+// Label is how a dimension value reads in lang.
+func (f *Facts) Label(lang, dim, value string) string {
+	return dimLabel(lang, f.Labels, dim, value)
+}
+
+func mainCurrency(ctx context.Context, db *sql.DB) (string, error) {
+	var cur sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT currency FROM orders WHERE currency IS NOT NULL
+		GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`).Scan(&cur)
+	if err != nil && err != sql.ErrNoRows {
+		return "", fmt.Errorf("cannot read the currency of the orders: %w", err)
+	}
+	if !cur.Valid || cur.String == "" {
+		return "EUR", nil
+	}
+	return strings.ToUpper(strings.TrimSpace(cur.String)), nil
+}
+
+// labels reads the customers' names (the customer dimension holds their ids).
+func labels(ctx context.Context, db *sql.DB) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{"customer": {}}
+	rows, err := db.QueryContext(ctx, `SELECT customer_id, name FROM stg_customers WHERE name IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the customers' names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		if name = strings.TrimSpace(name); name != "" {
+			out["customer"][id] = name
+		}
+	}
+	return out, rows.Err()
+}
+
+// dimLabel is how a dimension value reads: a translated code (transport mode, region,
+// claim type...), a name of labels, or the value itself.
+func dimLabel(lang string, labels map[string]map[string]string, dim, value string) string {
+	if prefix, ok := translatedDims[dim]; ok {
+		key := prefix + strings.ReplaceAll(strings.ToLower(value), "-", "_")
+		if i18n.Has(lang, key) {
+			return i18n.T(lang, key)
+		}
+	}
+	if value == "(none)" {
+		return i18n.T(lang, "report.none_value")
+	}
+	if l := labels[dim][value]; l != "" {
+		return l
+	}
+	if dim == "country" && len(value) == 2 {
+		if r, err := language.ParseRegion(value); err == nil {
+			if name := display.Regions(language.Make(lang)).Name(r); name != "" {
+				return name
+			}
+		}
+	}
+	return value
+}
+
+var translatedDims = map[string]string{
+	"transport_mode": "mode.",
+	"type":           "claim_type.",
+	"responsible":    "responsible.",
+	"code":           "anomaly.",
+	"region":         "region.",
+}
+
+// value reads a KPI figure, NaN when missing or undefined.
+func value(v *models.KPIValue) float64 {
+	if v == nil || v.Value == nil {
+		return math.NaN()
+	}
+	return *v.Value
+}
