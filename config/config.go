@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -25,6 +26,7 @@ type Config struct {
 	Schedules []Schedule `yaml:"schedules"`
 	Server    Server     `yaml:"server"`
 	Report    Report     `yaml:"report"`
+	Alerts    Alerts     `yaml:"alerts"`
 }
 
 // KPIConfig holds the tolerances and targets of domain.md's KPI definitions.
@@ -64,27 +66,53 @@ type Source struct {
 	Profile string            `yaml:"profile"`
 	Archive string            `yaml:"archive"`
 	Reject  string            `yaml:"rejected"`
+	// Settle is how long a file of a watched folder must stay unmodified before it is
+	// taken, so that a file still being copied is not read half-written (default 5s).
+	Settle string `yaml:"settle"`
+	// Timeout bounds an HTTP or database pull (default 10m).
+	Timeout string `yaml:"timeout"`
 }
 
 // Schedule is a job of `orderflow serve`.
 type Schedule struct {
 	Name     string `yaml:"name"`
-	Job      string `yaml:"job"` // pull, build, report, alerts
-	Cron     string `yaml:"cron"`
-	TimeZone string `yaml:"time_zone"`
+	Job      string `yaml:"job"`       // pull, build, report, alerts
+	Cron     string `yaml:"cron"`      // 5 fields, or 6 with seconds first; report: default Monday 07:00
+	TimeZone string `yaml:"time_zone"` // default: the top-level time_zone
+	// Sources limits a pull job to these sources, by name (default: every source).
+	Sources []string `yaml:"sources"`
+	// CatchUp: on start, a run missed while the server was down is run once if its
+	// scheduled time is less than this long ago; older ones are skipped and logged.
+	// Default 12h for report jobs, 0 (never caught up) for the others.
+	CatchUp string `yaml:"catch_up"`
+	// Retries of a failed pull, waiting Backoff then twice as long each time
+	// (default 3 retries, 1m).
+	Retries *int   `yaml:"retries"`
+	Backoff string `yaml:"backoff"`
 }
 
 // Server configures `orderflow serve`.
 type Server struct {
 	Addr  string `yaml:"addr"`
 	Users []User `yaml:"users"`
+	// SessionTTL is the lifetime of a login (default 8h); IdleTimeout ends a session
+	// unused for that long (default 1h).
+	SessionTTL  string `yaml:"session_ttl"`
+	IdleTimeout string `yaml:"idle_timeout"`
+	// LoginAttempts is how many failed logins a user name or a client address may make
+	// per 15 minutes before being refused (default 5).
+	LoginAttempts int `yaml:"login_attempts"`
+	// TLSCert and TLSKey serve HTTPS (PEM files); without them, put a TLS proxy in
+	// front when the server is reachable from other machines.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
 }
 
 // User is a login of the server, optionally limited to a portfolio.
 type User struct {
 	Name         string   `yaml:"name"`
 	PasswordHash string   `yaml:"password_hash"`
-	Token        string   `yaml:"token_hash"`
+	Token        string   `yaml:"token_hash"` // sha256:<hex> of an API token (`orderflow serve --new-token`)
 	Customers    []string `yaml:"customers"`
 	Sites        []string `yaml:"sites"`
 	Countries    []string `yaml:"countries"`
@@ -95,6 +123,8 @@ type Report struct {
 	Folder     string      `yaml:"folder"`
 	SMTP       SMTP        `yaml:"smtp"`
 	Recipients []Recipient `yaml:"recipients"`
+	// Subject of the report e-mail; {week} is replaced by the ISO week.
+	Subject string `yaml:"subject"`
 }
 
 // SMTP is the outgoing mail server.
@@ -105,6 +135,18 @@ type SMTP struct {
 	Password string `yaml:"password"`
 	From     string `yaml:"from"`
 	TLS      string `yaml:"tls"` // starttls, tls or none
+	// CAFile holds PEM certificates to trust besides the system's (a private CA or a
+	// self-signed server certificate).
+	CAFile string `yaml:"ca_file"`
+}
+
+// Alerts say where a new high-severity anomaly or control-chart signal is sent,
+// once: by e-mail (through report.smtp) and/or to a webhook (JSON POST).
+type Alerts struct {
+	Email       []string          `yaml:"email"`
+	Webhook     string            `yaml:"webhook"`
+	Headers     map[string]string `yaml:"headers"`
+	MinSeverity string            `yaml:"min_severity"` // high (default), medium or low
 }
 
 // Recipient receives the weekly report, filtered to their portfolio.
@@ -144,7 +186,10 @@ func Default() Config {
 			AlertMinAbsChange:    0.02,
 			AlertMinLinesPerWeek: 20,
 		},
-		Server: Server{Addr: "127.0.0.1:8080"},
+		Server: Server{Addr: "127.0.0.1:8080", SessionTTL: "8h", IdleTimeout: "1h", LoginAttempts: 5},
+		Report: Report{Folder: "reports", Subject: "Weekly order-flow report {week}",
+			SMTP: SMTP{Port: 587, TLS: "starttls"}},
+		Alerts: Alerts{MinSeverity: "high"},
 	}
 }
 
@@ -185,6 +230,100 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("lang %q must be en or fr", c.Lang)
 	}
+	return c.validateService()
+}
+
+// validateService checks the keys of `orderflow serve`: sources, schedules, server,
+// report delivery and alerts.
+func (c Config) validateService() error {
+	duration := func(key, v string) error {
+		if v == "" {
+			return nil
+		}
+		if d, err := time.ParseDuration(v); err != nil || d < 0 {
+			return fmt.Errorf("%s %q is not a duration: write it such as 30s, 15m or 12h", key, v)
+		}
+		return nil
+	}
+	sources := map[string]bool{}
+	for i, s := range c.Sources {
+		key := fmt.Sprintf("sources[%d]", i)
+		if s.Name == "" {
+			return fmt.Errorf("%s has no name: give each source a name the schedules can refer to", key)
+		}
+		if sources[s.Name] {
+			return fmt.Errorf("%s: the source name %q is used twice", key, s.Name)
+		}
+		sources[s.Name] = true
+		kinds := 0
+		for _, set := range []bool{s.Folder != "", s.URL != "", s.DSN != ""} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			return fmt.Errorf("source %q must have exactly one of folder, url or dsn", s.Name)
+		}
+		if s.DSN != "" && s.Query == "" {
+			return fmt.Errorf("source %q has a dsn but no query: give the SELECT whose rows are ingested", s.Name)
+		}
+		if err := duration("source "+s.Name+" settle", s.Settle); err != nil {
+			return err
+		}
+		if err := duration("source "+s.Name+" timeout", s.Timeout); err != nil {
+			return err
+		}
+	}
+	names := map[string]bool{}
+	for i, s := range c.Schedules {
+		if s.Name == "" {
+			return fmt.Errorf("schedules[%d] has no name", i)
+		}
+		if names[s.Name] {
+			return fmt.Errorf("the schedule name %q is used twice", s.Name)
+		}
+		names[s.Name] = true
+		switch s.Job {
+		case "pull", "build", "report", "alerts":
+		default:
+			return fmt.Errorf("schedule %q: job %q must be pull, build, report or alerts", s.Name, s.Job)
+		}
+		if s.Cron == "" && s.Job != "report" {
+			return fmt.Errorf("schedule %q has no cron expression (such as \"*/15 * * * *\")", s.Name)
+		}
+		if s.TimeZone != "" {
+			if _, err := time.LoadLocation(s.TimeZone); err != nil {
+				return fmt.Errorf("schedule %q: time_zone %q is not a known IANA zone (such as Europe/Paris)", s.Name, s.TimeZone)
+			}
+		}
+		for _, src := range s.Sources {
+			if !sources[src] {
+				return fmt.Errorf("schedule %q pulls source %q, which sources does not define", s.Name, src)
+			}
+		}
+		if err := duration("schedule "+s.Name+" catch_up", s.CatchUp); err != nil {
+			return err
+		}
+		if err := duration("schedule "+s.Name+" backoff", s.Backoff); err != nil {
+			return err
+		}
+	}
+	if err := duration("server.session_ttl", c.Server.SessionTTL); err != nil {
+		return err
+	}
+	if err := duration("server.idle_timeout", c.Server.IdleTimeout); err != nil {
+		return err
+	}
+	switch c.Report.SMTP.TLS {
+	case "", "starttls", "tls", "none":
+	default:
+		return fmt.Errorf("report.smtp.tls %q must be starttls, tls or none", c.Report.SMTP.TLS)
+	}
+	switch c.Alerts.MinSeverity {
+	case "", "high", "medium", "low":
+	default:
+		return fmt.Errorf("alerts.min_severity %q must be high, medium or low", c.Alerts.MinSeverity)
+	}
 	return nil
 }
 
@@ -202,3 +341,13 @@ var example []byte
 
 // Example is the commented configuration `orderflow demo` writes.
 func Example() []byte { return example }
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// ExpandEnv replaces each ${NAME} in s by the environment variable NAME, so that
+// secrets (passwords, tokens) stay out of orderflow.yaml; any other $ is kept as is.
+func ExpandEnv(s string) string {
+	return envRef.ReplaceAllStringFunc(s, func(ref string) string {
+		return os.Getenv(ref[2 : len(ref)-1])
+	})
+}

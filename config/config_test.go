@@ -47,3 +47,32 @@ func TestMissingDefaultFileIsFine(t *testing.T) {
 		t.Fatal("a named config that does not exist must be an error")
 	}
 }
+
+// The keys of `orderflow serve` in the example are the defaults too.
+func TestExampleServiceKeysAreTheDefault(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "orderflow.yaml")
+	os.WriteFile(p, Example(), 0o644)
+	cfg, err := Load(p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := Default()
+	cfg.Server.Users, def.Server.Users = nil, nil
+	cfg.Report.Recipients, def.Report.Recipients = nil, nil
+	if !reflect.DeepEqual(cfg.Server, def.Server) || !reflect.DeepEqual(cfg.Report, def.Report) || !reflect.DeepEqual(cfg.Alerts, def.Alerts) {
+		t.Fatalf("example differs from the defaults:\n%+v %+v %+v\n%+v %+v %+v", cfg.Server, cfg.Report, cfg.Alerts, def.Server, def.Report, def.Alerts)
+	}
+	bad := func(body, want string) {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), "orderflow.yaml")
+		os.WriteFile(p, []byte(body), 0o644)
+		if _, err := Load(p, true); err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%q: error %v, want %q", body, err, want)
+		}
+	}
+	bad("schedules: [{name: a, job: mail, cron: '* * * * *'}]\n", "pull, build, report or alerts")
+	bad("schedules: [{name: a, job: pull, cron: '* * * * *', sources: [x]}]\n", "does not define")
+	bad("schedules: [{name: a, job: report, cron: '0 7 * * MON', catch_up: soon}]\n", "not a duration")
+	bad("sources: [{name: a, folder: in, url: http://x}]\n", "exactly one of")
+	bad("report: {smtp: {tls: ssl}}\n", "starttls, tls or none")
+}

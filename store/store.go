@@ -15,6 +15,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/orderflow/orderflow/server/lockinfo"
 	ofsql "github.com/orderflow/orderflow/sql"
 )
 
@@ -57,6 +58,9 @@ func OpenReadOnly(ctx context.Context, dbPath string) (*Store, error) {
 func explainOpenError(dbPath string, err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
+		if held := lockinfo.Describe(dbPath); held != "" {
+			return errors.New(held)
+		}
 		return fmt.Errorf("cannot open %s: the database is in use by another orderflow process (is `orderflow serve` running? use its HTTP API, or stop it first)", dbPath)
 	}
 	return fmt.Errorf("cannot open database %s: %w", dbPath, err)
