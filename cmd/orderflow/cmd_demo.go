@@ -3,13 +3,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/config"
 	"github.com/orderflow/orderflow/gen"
 	"github.com/orderflow/orderflow/ingest"
+	"github.com/orderflow/orderflow/models"
+	"github.com/orderflow/orderflow/reports"
 )
 
 func init() {
@@ -74,11 +78,84 @@ func runDemo(e *env, out string, lines int, seed uint64, serve bool) error {
 	if err := writeExampleConfig(filepath.Join(out, "orderflow.yaml")); err != nil {
 		return err
 	}
+
+	fmt.Fprintln(e.stdout, "3. Building the KPI models")
+	rep, err := models.Build(e.ctx, st, e.cfg, e.asOf, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "   %d models, %d data tests passed (%.1f s)\n", len(rep.Models), len(rep.Tests), rep.Duration.Seconds())
+	week := models.LastCompleteWeek(e.asOf)
+	vals, err := models.Query(e.ctx, st.DB, models.KPIQuery{KPIs: demoHeadline, From: week, To: week})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\n   Headline KPIs, week %s:\n", week)
+	writeKPITable(indent(e.stdout, "   "), e.lang, vals, nil)
+
+	fmt.Fprintln(e.stdout, "\n4. Finding anomalies, risks and trade-rule breaches")
+	arep, err := anomalies.Build(e.ctx, st, e.cfg, e.asOf)
+	if err != nil {
+		return err
+	}
+	list, err := anomalies.List(e.ctx, st.DB, anomalies.Filter{}, e.lang)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "   %d anomalies (%d control-chart signals, %d alerts):\n", arep.Total, arep.Signals, arep.Alerts)
+	for _, c := range anomalies.CountByCode(list) {
+		fmt.Fprintf(e.stdout, "     %-24s %6d\n", c.Code, c.Count)
+	}
+	top := list
+	if len(top) > 10 {
+		top = top[:10]
+	}
+	fmt.Fprintln(e.stdout, "\n   Top ten by priority:")
+	writeAnomalyTable(indent(e.stdout, "   "), e.lang, top)
+
+	fmt.Fprintln(e.stdout, "\n5. Writing the dashboards and reports")
+	paths, err := reports.WriteAll(e.ctx, st, e.cfg, e.asOf, e.lang, out)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		fmt.Fprintf(e.stdout, "   %s\n", p)
+	}
 	fmt.Fprintf(e.stdout, "\nDone in %.1f s. Database: %s; example configuration: %s\n", time.Since(start).Seconds(), e.dbPath, filepath.Join(out, "orderflow.yaml"))
 	if serve {
 		return fmt.Errorf("`orderflow demo --serve` is not yet available in this build")
 	}
 	return nil
+}
+
+// demoHeadline are the KPIs the demo prints for the last complete week.
+var demoHeadline = []string{"service_rate", "on_time_line", "in_full_line", "otif_order", "unit_fill_rate",
+	"backlog_value", "days_late_mean", "claim_rate", "freight_cost_per_kg"}
+
+// indent prefixes every line written to w.
+func indent(w io.Writer, prefix string) io.Writer {
+	return &indentWriter{w: w, prefix: prefix, bol: true}
+}
+
+type indentWriter struct {
+	w      io.Writer
+	prefix string
+	bol    bool
+}
+
+func (iw *indentWriter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if iw.bol {
+			if _, err := io.WriteString(iw.w, iw.prefix); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := iw.w.Write([]byte{b}); err != nil {
+			return 0, err
+		}
+		iw.bol = b == '\n'
+	}
+	return len(p), nil
 }
 
 // writeExampleConfig writes the commented example configuration, unless one is there.
