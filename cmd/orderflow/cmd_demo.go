@@ -20,7 +20,7 @@ func init() {
 	var out string
 	var lines int
 	var seed uint64
-	var serve bool
+	var andServe bool
 	register(&command{
 		name:    "demo",
 		summary: "generate a realistic export company, load it, build every model and write the dashboards and reports",
@@ -29,15 +29,15 @@ func init() {
 			fs.StringVar(&out, "out", "orderflow-demo", "output folder for the extracts, the database, the dashboards and the reports")
 			fs.IntVar(&lines, "lines", 30000, "order lines to generate (two years of history)")
 			fs.Uint64Var(&seed, "seed", 1, "random seed: the same seed and as-of date give the same company")
-			fs.BoolVar(&serve, "serve", false, "serve the results over HTTP afterwards")
+			fs.BoolVar(&andServe, "serve", false, "serve the results over HTTP afterwards")
 		},
 		run: func(e *env, args []string) error {
-			return runDemo(e, out, lines, seed, serve)
+			return runDemo(e, out, lines, seed, andServe)
 		},
 	})
 }
 
-func runDemo(e *env, out string, lines int, seed uint64, serve bool) error {
+func runDemo(e *env, out string, lines int, seed uint64, andServe bool) error {
 	start := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("cannot create the demo folder %s: %w", out, err)
@@ -122,8 +122,9 @@ func runDemo(e *env, out string, lines int, seed uint64, serve bool) error {
 		fmt.Fprintf(e.stdout, "   %s\n", p)
 	}
 	fmt.Fprintf(e.stdout, "\nDone in %.1f s. Database: %s; example configuration: %s\n", time.Since(start).Seconds(), e.dbPath, filepath.Join(out, "orderflow.yaml"))
-	if serve {
-		return fmt.Errorf("`orderflow demo --serve` is not yet available in this build")
+	if andServe {
+		fmt.Fprintln(e.stdout, "\n6. Serving them (Ctrl-C stops)")
+		return serve(e, st, "", "text")
 	}
 	return nil
 }

@@ -221,10 +221,3 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\n`orderflow COMMAND --help` tells more about one command.")
 }
-
-// notYet is the placeholder run of a command a later release fills.
-func notYet(name string) func(*env, []string) error {
-	return func(*env, []string) error {
-		return fmt.Errorf("`orderflow %s` is not yet available in this build", name)
-	}
-}
