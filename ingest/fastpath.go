@@ -33,6 +33,7 @@ func fastPathFits(src *source, spec *FileSpec) bool {
 func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, fi fileInfo, res *FileResult) error {
 	src := pc.src
 	em := rec.spec.Entities[0]
+	typeInReader(src, em, pc.schema, pc.opts)
 	p, err := pc.plan(em)
 	if err != nil {
 		return err
@@ -95,7 +96,7 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 	res.RowsRead = inserted + failed + int64(len(src.structural))
 
 	t0 = time.Now()
-	if err := l.numberRows(ctx, tx, src, table, res.LoadID, failed > 0); err != nil {
+	if err := l.numberRows(ctx, tx, src, table, res.LoadID, failed > 0 || len(src.structural) > 0); err != nil {
 		return err
 	}
 	l.trace("number rows", t0)
@@ -114,6 +115,53 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 	return l.finish(ctx, tx, src, rec, fi.checksum, started, rejTables, []string{p.entity}, res)
 }
 
+// typeInReader lets DuckDB's CSV reader parse the typed columns itself when the
+// mapping is plain (columns named, no placeholders, maps or SAP number forms): the
+// file is then read at the speed of a bare read_csv, and a value it cannot parse is
+// rejected by the reader with its line, column and value.
+func typeInReader(src *source, em EntityMap, sch schema, opts FileOptions) {
+	if len(opts.NullValues) > 0 || len(opts.NullPatterns) > 0 || opts.TrailingMinus || opts.Thousands != "" ||
+		(opts.Decimal != "" && opts.Decimal != "." && opts.Decimal != ",") || len(opts.DateFormats) > 1 {
+		return
+	}
+	types := map[int]string{}
+	used := map[int]int{}
+	for name, spec := range resolveFields(em, sch) {
+		c, ok := sch.column(em.Entity, name)
+		if !ok {
+			return
+		}
+		if spec.Column == "" {
+			if spec.Value != nil || spec.FileDate {
+				continue
+			}
+			return // sum, coalesce
+		}
+		idx, present := src.columns[normHeader(spec.Column)]
+		if !present {
+			continue
+		}
+		if spec.Map != nil || spec.Else != nil || spec.Lookup != "" || spec.TrimLeadingZeros || len(spec.Formats) > 0 {
+			return
+		}
+		used[idx]++
+		if c.Type != "VARCHAR" {
+			types[idx] = c.Type
+		}
+	}
+	for idx := range types {
+		if used[idx] > 1 {
+			return // one column read as two fields
+		}
+	}
+	src.colTypes = types
+	src.decimal = opts.Decimal
+	src.dateFormats = opts.DateFormats
+	if len(opts.DateFormats) == 1 && opts.DateFormats[0] != "%Y-%m-%d" {
+		src.dateFormat = opts.DateFormats[0]
+	}
+}
+
 // fastRejects reads the file again to stage the values of the rows that failed, with
 // their record index (rid), and returns how many rows failed.
 func (l *loader) fastRejects(ctx context.Context, src *source, p *entityPlan, name string) (int64, error) {
@@ -126,7 +174,7 @@ func (l *loader) fastRejects(ctx context.Context, src *source, p *entityPlan, na
 		}
 	}
 	for i := range src.header {
-		empty = append(empty, fmt.Sprintf("nullif(trim(c%d), '') IS NULL", i))
+		empty = append(empty, fmt.Sprintf("nullif(trim(CAST(c%d AS VARCHAR)), '') IS NULL", i))
 	}
 	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(name)+" (row_no BIGINT, rid BIGINT, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"); err != nil {
 		return 0, err
@@ -160,6 +208,16 @@ func (l *loader) numberRows(ctx context.Context, tx execQueryer, src *source, ta
 		_, err := tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET _row = rowid - %d + %d WHERE _load_id = %d", table, base, src.skip+1, loadID))
 		return err
 	}
+	// The records that did not load, by file line: rows that failed the mapping and rows
+	// the reader itself rejected.
+	lines := []string{"SELECT row_no AS line FROM rejected_fast"}
+	for _, e := range src.structural {
+		lines = append(lines, fmt.Sprintf("SELECT %d", e.row))
+	}
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE failed_records AS SELECT DISTINCT line - "+fmt.Sprint(src.skip+1)+" AS rid FROM ("+strings.Join(lines, " UNION ALL ")+")"); err != nil {
+		return err
+	}
+	defer dropTemp(context.Background(), l.conn, "failed_records")
 	// Inserted row k is record k + (failed records before it): with failed records
 	// f_0 < f_1 < ..., that count is the number of i with f_i - i <= k.
 	q := fmt.Sprintf(`UPDATE %[1]s SET _row = m.file_row FROM (
@@ -167,7 +225,7 @@ func (l *loader) numberRows(ctx context.Context, tx execQueryer, src *source, ta
 		FROM (SELECT rowid FROM %[1]s WHERE _load_id = %[4]d) t
 		ASOF LEFT JOIN (SELECT adj, max(i) + 1 AS shift FROM (
 			SELECT rid - (row_number() OVER (ORDER BY rid) - 1) AS adj, row_number() OVER (ORDER BY rid) - 1 AS i
-			FROM (SELECT DISTINCT rid FROM rejected_fast)) GROUP BY adj) f
+			FROM failed_records) GROUP BY adj) f
 		ON t.rowid - %[2]d >= f.adj) m
 		WHERE %[1]s.rowid = m.trid`, table, base, src.skip+1, loadID)
 	_, err := tx.ExecContext(ctx, q)

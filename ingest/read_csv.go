@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -36,18 +37,31 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 	if quote == "none" {
 		quote = ""
 	}
-	var cols []string
-	for i := range hc.cells {
-		cols = append(cols, fmt.Sprintf("'c%d': 'VARCHAR'", i))
-	}
 	src.csvRead = func(rejects string) string {
+		var cols []string
+		for i := range hc.cells {
+			typ := "VARCHAR"
+			if t, ok := src.colTypes[i]; ok {
+				typ = t
+			}
+			cols = append(cols, fmt.Sprintf("'c%d': '%s'", i, typ))
+		}
+		extra := ""
+		if len(src.colTypes) > 0 {
+			// Typed columns: DuckDB's reader parses them and rejects what it cannot.
+			extra = fmt.Sprintf(", decimal_separator = %s", sqlString(firstNonEmpty(opts.Decimal, ".")))
+			if f := src.dateFormat; f != "" {
+				extra += ", dateformat = " + sqlString(f)
+			}
+		}
 		return fmt.Sprintf(`read_csv(%s,
 		auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s,
-		new_line = %s, columns = {%s}, null_padding = true,
+		new_line = %s, columns = {%s}, null_padding = true%s,
 		store_rejects = true, rejects_table = %s, rejects_scan = %s)`,
 			sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
-			sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "), sqlString(rejects), sqlString(rejects+"_scan"))
+			sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "), extra, sqlString(rejects), sqlString(rejects+"_scan"))
 	}
+	src.delim, src.quote = hc.delim, quote
 	src.cleanup = append(src.cleanup, func() {
 		dropTemp(context.Background(), conn, "raw", "raw_rejects", "raw_rejects_scan", "fast_rejects", "fast_rejects_scan", "pass2_rejects", "pass2_rejects_scan")
 	})
@@ -92,6 +106,10 @@ func (src *source) readStructural(ctx context.Context, conn queryer, table strin
 		if e.column == "" {
 			e.column = "(whole row)"
 		}
+		if kind == "CAST" {
+			// A typed column the reader could not parse: name the file's column and value.
+			e.column, e.value, e.reason = src.castReject(e.column, e.value, msg)
+		}
 		src.structural = append(src.structural, e)
 	}
 	return rows.Err()
@@ -103,6 +121,40 @@ func (src *source) structuralLines() []int64 {
 		out = append(out, e.row)
 	}
 	return out
+}
+
+var castValueRE = regexp.MustCompile(`Could not convert string "(.*)" to '([A-Z]+)`)
+
+// castReject turns the reader's cast error on column cN into the file's column name,
+// the raw value and a reason like those of the mapping step.
+func (src *source) castReject(col, line, msg string) (column, value, reason string) {
+	column, value, reason = col, line, "cannot be read: "+msg
+	var idx int
+	if _, err := fmt.Sscanf(col, "c%d", &idx); err == nil && idx < len(src.header) {
+		column = src.header[idx]
+		if cells := splitLine(line, src.delim, src.quote); idx < len(cells) {
+			value = cells[idx]
+		}
+	}
+	if m := castValueRE.FindStringSubmatch(msg); m != nil {
+		value = m[1]
+		switch m[2] {
+		case "DATE", "TIMESTAMP":
+			reason = dateReason(src.dateFormats)
+		default:
+			reason = fmt.Sprintf("not a number (decimal separator %q)", firstNonEmpty(src.decimal, "."))
+		}
+	}
+	return column, value, reason
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func newLineOption(nl string) string {

@@ -27,6 +27,14 @@ type source struct {
 	csvRead func(rejectsTable string) string
 	skip    int
 	newLine string
+	delim   rune
+	quote   string
+	// colTypes types columns in the reader itself (the typed fast path); dateFormat,
+	// dateFormats and decimal say how.
+	colTypes    map[int]string
+	dateFormat  string
+	dateFormats []string
+	decimal     string
 }
 
 // execQueryer is the part of *sql.Conn and *sql.Tx that the load steps use.

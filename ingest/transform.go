@@ -213,6 +213,10 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 		fp.expr = "NULL" // optional column absent from this file
 		return fp, nil
 	}
+	if _, typed := pc.src.colTypes[pc.src.columns[normHeader(spec.Column)]]; typed && c.Type != "VARCHAR" {
+		fp.expr = col // parsed by the reader itself, which rejects what it cannot read
+		return fp, nil
+	}
 	v := pc.clean(col)
 	if spec.TrimLeadingZeros {
 		v = fmt.Sprintf("(CASE WHEN ltrim(%[1]s, '0') = '' AND %[1]s IS NOT NULL THEN '0' ELSE ltrim(%[1]s, '0') END)", v)
