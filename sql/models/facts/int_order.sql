@@ -6,6 +6,7 @@
 -- test: unique(order_id)
 -- test: not_null(cut_id, order_is_due, order_otif, perfect_order)
 -- test: expect(otif_lines <= line_count)
+-- test: expect(NOT perfect_order OR order_otif)
 SELECT
     order_id,
     any_value(cut_id)                             AS cut_id,

@@ -55,3 +55,5 @@ SELECT
     coalesce(carrier, '(none)')                         AS carrier,
     coalesce(transport_mode, '(none)')                  AS transport_mode
 FROM shipment
+-- stored by week: a one-week KPI query then reads only the row groups of that week
+ORDER BY week
