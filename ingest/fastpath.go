@@ -112,6 +112,8 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 			return err
 		}
 	}
+	t0 = time.Now()
+	defer l.trace("log and commit", t0)
 	return l.finish(ctx, tx, src, rec, fi.checksum, started, rejTables, []string{p.entity}, res)
 }
 

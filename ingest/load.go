@@ -226,7 +226,9 @@ func (l *loader) progress(format string, args ...any) {
 
 func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 	res.Path = path
+	t0 := time.Now()
 	fi, err := scanFile(path)
+	l.trace("checksum and line count", t0)
 	if err != nil {
 		res.Err = err
 		return res
@@ -250,7 +252,7 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 		res.Err = err
 		return res
 	}
-	t0 := time.Now()
+	t0 = time.Now()
 	src, rec, err := l.open(ctx, path, format)
 	l.trace("open "+format, t0)
 	if err != nil {
