@@ -1,10 +1,12 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -91,20 +93,19 @@ func Query(ctx context.Context, db *sql.DB, q KPIQuery) ([]KPIValue, error) {
 	for i, k := range Registry() {
 		rank[k.Name] = i
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	slices.SortStableFunc(out, func(a, b KPIValue) int {
 		if a.KPI != b.KPI {
-			return rank[a.KPI] < rank[b.KPI]
+			return cmp.Compare(rank[a.KPI], rank[b.KPI])
 		}
-		if a.Week != b.Week {
-			return a.Week < b.Week
+		if c := strings.Compare(a.Week, b.Week); c != 0 {
+			return c
 		}
 		for _, d := range q.By {
-			if a.Dims[d] != b.Dims[d] {
-				return a.Dims[d] < b.Dims[d]
+			if c := strings.Compare(a.Dims[d], b.Dims[d]); c != 0 {
+				return c
 			}
 		}
-		return false
+		return 0
 	})
 	return out, nil
 }
