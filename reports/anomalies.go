@@ -20,13 +20,26 @@ var openStatuses = []string{anomalies.StatusNew, anomalies.StatusAcknowledged}
 
 // loadAnomalies reads the open anomalies of the last build, highest priority first
 // (limit 0: all). A database whose anomalies were never built has none: built is false.
-func loadAnomalies(ctx context.Context, db *sql.DB, lang string, limit int) (list []anomalies.Anomaly, built bool, err error) {
-	list, err = anomalies.List(ctx, db, anomalies.Filter{Status: openStatuses, Limit: limit}, lang)
+// With filters (a portfolio) only the anomalies within it are kept (anomaliesWithin).
+func loadAnomalies(ctx context.Context, db *sql.DB, lang string, limit int, filters map[string][]string) (list []anomalies.Anomaly, built bool, err error) {
+	af := anomalies.Filter{Status: openStatuses, Limit: limit}
+	if filters != nil {
+		af.Customers, af.Sites, af.Limit = filters["customer"], filters["site"], 0
+	}
+	list, err = anomalies.List(ctx, db, af, lang)
 	if err != nil {
 		if strings.Contains(err.Error(), "not built yet") || strings.Contains(err.Error(), "does not exist") {
 			return nil, false, nil
 		}
 		return nil, false, err
+	}
+	if filters != nil {
+		if list, err = anomaliesWithin(ctx, db, list, filters); err != nil {
+			return nil, false, err
+		}
+		if limit > 0 && len(list) > limit {
+			list = list[:limit]
+		}
 	}
 	return list, true, nil
 }

@@ -97,7 +97,7 @@ const maxHTMLPerCode = 60
 
 // CollectAnomalies reads the open anomalies and the action plan for the anomaly report.
 func CollectAnomalies(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, lang string) (*AnomalyReport, error) {
-	list, built, err := loadAnomalies(ctx, db, lang, 0)
+	list, built, err := loadAnomalies(ctx, db, lang, 0, nil)
 	if err != nil {
 		return nil, err
 	}

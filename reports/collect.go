@@ -37,6 +37,11 @@ type Plan struct {
 	TopValues int        // values kept of a dimension with many (customer, sku), by volume (default 150)
 	Drill     bool       // gather samples of the lines behind the figures
 	Anomalies int        // open anomalies to read with their texts, highest priority first (-1: all)
+	// Filters limits every figure to a portfolio (dimension -> allowed values, such as
+	// portfolio.Portfolio.Filters): nil is the whole company. A KPI whose model has no
+	// such dimension (the stock KPIs under a customer or country filter) is left out,
+	// never shown unfiltered; Facts.LeftOut names them.
+	Filters map[string][]string
 }
 
 // DashboardPlan gathers what the eight dashboard pages and the weekly report draw: a
@@ -103,6 +108,11 @@ type Facts struct {
 	Signals        []Signal            // the control-chart signals anomalies.Build stored for the latest week
 	Actions        []actions.Action    // the action plan
 
+	// Filters is the portfolio the figures are limited to (nil: the whole company);
+	// LeftOut are the KPIs it left out because their models cannot be cut by it.
+	Filters map[string][]string
+	LeftOut []string
+
 	// Timings tells how long each step of Collect took, for the benchmark and -v output.
 	Timings []Timing
 
@@ -123,7 +133,17 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	if plan.TopValues <= 0 {
 		plan.TopValues = 150
 	}
+	if err := checkFilters(plan.Filters); err != nil {
+		return nil, err
+	}
 	f := &Facts{AsOf: asOf, Lang: lang, Week: plan.Week, Cfg: cfg, Targets: map[string]float64{}, started: time.Now()}
+	if len(plan.Filters) > 0 {
+		f.Filters = map[string][]string{}
+		for d, v := range plan.Filters {
+			f.Filters[d] = slices.Clone(v)
+		}
+		f.LeftOut = leftOut(f.Filters)
+	}
 	if f.Week == "" {
 		f.Week = models.LastCompleteWeek(asOf)
 	}
@@ -137,7 +157,7 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	for i := plan.Weeks - 1; i >= 0; i-- {
 		f.Weeks = append(f.Weeks, models.FormatWeek(last.AddDate(0, 0, -7*i)))
 	}
-	total, err := models.Query(ctx, db, models.KPIQuery{From: f.Weeks[0], To: f.Week})
+	total, err := models.Query(ctx, db, models.KPIQuery{From: f.Weeks[0], To: f.Week, Filters: f.Filters})
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +181,7 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 			cuts = append(cuts, []string{d})
 		}
 	}
-	top, err := topValues(ctx, db, cuts, cutFrom, f.Week, plan.TopValues)
+	top, err := topValues(ctx, db, cuts, cutFrom, f.Week, plan.TopValues, f.Filters)
 	if err != nil {
 		return nil, err
 	}
@@ -180,18 +200,18 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	}
 	f.lap("labels")
 	if plan.Drill {
-		if f.Drill, err = drillSamples(ctx, db, f, top); err != nil {
+		if f.Drill, err = drillSamples(ctx, db, f, top, f.Filters); err != nil {
 			return nil, err
 		}
 	}
 	f.lap("drill")
 	f.Controls = controls(f, cfg, controlKPIs())
 	f.lap("controls")
-	if f.Snapshot, err = collectSnapshot(ctx, db); err != nil {
+	if f.Snapshot, err = collectSnapshot(ctx, db, f.Filters); err != nil {
 		return nil, err
 	}
 	f.lap("snapshot")
-	if f.StockRisks, err = stockRisks(ctx, db, 12); err != nil {
+	if f.StockRisks, err = stockRisks(ctx, db, 12, f.Filters); err != nil {
 		return nil, err
 	}
 	f.lap("stock risks")
@@ -203,23 +223,43 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		}
 	}
 	f.lap("pareto")
-	if plan.Anomalies != 0 {
-		if f.Anomalies, f.AnomaliesBuilt, err = loadAnomalies(ctx, db, lang, max(plan.Anomalies, 0)); err != nil {
+	if f.Filters != nil {
+		// The portfolio's anomalies: read them all, keep those within it, count them.
+		all, built, err := loadAnomalies(ctx, db, lang, 0, f.Filters)
+		if err != nil {
 			return nil, err
 		}
+		f.AnomaliesBuilt, f.AnomalyCounts = built, countList(all)
+		if plan.Anomalies > 0 && len(all) > plan.Anomalies {
+			all = all[:plan.Anomalies]
+		}
+		if plan.Anomalies != 0 {
+			f.Anomalies = all
+		}
+	} else {
+		if plan.Anomalies != 0 {
+			if f.Anomalies, f.AnomaliesBuilt, err = loadAnomalies(ctx, db, lang, max(plan.Anomalies, 0), nil); err != nil {
+				return nil, err
+			}
+		}
+		if f.AnomalyCounts, err = countAnomalies(ctx, db); err != nil {
+			return nil, err
+		}
+		f.AnomaliesBuilt = f.AnomaliesBuilt || f.AnomalyCounts != nil
 	}
-	if f.AnomalyCounts, err = countAnomalies(ctx, db); err != nil {
-		return nil, err
-	}
-	f.AnomaliesBuilt = f.AnomaliesBuilt || f.AnomalyCounts != nil
 	if f.Signals, err = loadSignals(ctx, db); err != nil {
 		return nil, err
 	}
+	f.Signals = signalsWithin(f.Signals, f.Filters)
 	f.lap("anomalies")
 	if f.Actions, err = actions.List(ctx, db, actions.Filter{}); err != nil {
 		return nil, err
 	}
+	f.Actions = actionsWithin(f.Actions, f.Filters)
 	f.lap("actions")
+	if f.Filters != nil {
+		f.Labels["customer"] = f.shownCustomers(f.Labels["customer"])
+	}
 	return f, nil
 }
 
@@ -244,6 +284,12 @@ func (f *Facts) queryCuts(ctx context.Context, db *sql.DB, cuts [][]string, from
 	var wg sync.WaitGroup
 	for _, by := range cuts {
 		q := models.KPIQuery{From: from, To: f.Week, By: by}
+		for d, vals := range f.Filters {
+			if q.Filters == nil {
+				q.Filters = map[string][]string{}
+			}
+			q.Filters[d] = vals
+		}
 		for _, d := range by {
 			if vals, ok := top[d]; ok {
 				if q.Filters == nil {
@@ -289,7 +335,7 @@ func controlKPIs() []string {
 // topValues picks, for the dimensions with many values, those of most due lines over
 // the weeks of the cuts (the volume of otif_line), so that a cut by customer stays the
 // size a page can hold; the others are left out of the cuts, not of the totals.
-func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string, n int) (map[string][]string, error) {
+func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string, n int, filters map[string][]string) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, dim := range []string{"customer", "sku"} {
 		used := false
@@ -299,7 +345,7 @@ func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string
 		if !used {
 			continue
 		}
-		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: []string{"otif_line"}, From: from, To: to, By: []string{dim}})
+		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: []string{"otif_line"}, From: from, To: to, By: []string{dim}, Filters: filters})
 		if err != nil {
 			return nil, err
 		}

@@ -85,7 +85,11 @@ const (
 // drillSamples lists the rows behind the figures the pages and the report open: for the
 // total, each of the last weeks; for each value of the dimensions the pages break the
 // KPI down by, the whole axis. One query per mart and kind of sample.
-func drillSamples(ctx context.Context, db *sql.DB, f *Facts, top map[string][]string) ([]Sample, error) {
+//
+// With filters (a portfolio) only the rows within them are listed, as bound
+// parameters; a mart without a filtered column (none today: every drilled mart holds
+// customer, site and country) has no sample rather than an unfiltered one.
+func drillSamples(ctx context.Context, db *sql.DB, f *Facts, top map[string][]string, filters map[string][]string) ([]Sample, error) {
 	byModel := map[string][]string{}
 	var order []string
 	for _, k := range models.Registry() {
@@ -108,9 +112,12 @@ func drillSamples(ctx context.Context, db *sql.DB, f *Facts, top map[string][]st
 		if !hasAll(cols, append([]string{"week"}, spec.needs...)) {
 			continue // the mart changed shape: no sample rather than a wrong one
 		}
+		if _, _, ok := filterWhere(cols, filters); !ok {
+			continue // the mart cannot be limited to the portfolio
+		}
 		kpis := byModel[model]
 		from := f.Weeks[max(0, len(f.Weeks)-drillWeeks)]
-		s, err := querySamples(ctx, db, model, spec, cols, nil, from, f.Week, weekSampleLines, nil)
+		s, err := querySamples(ctx, db, model, spec, cols, nil, from, f.Week, weekSampleLines, nil, filters)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +134,7 @@ func drillSamples(ctx context.Context, db *sql.DB, f *Facts, top map[string][]st
 			}
 		}
 		if len(dims) > 0 {
-			s, err := querySamples(ctx, db, model, spec, cols, dims, f.Weeks[0], f.Week, cutSampleLines, top)
+			s, err := querySamples(ctx, db, model, spec, cols, dims, f.Weeks[0], f.Week, cutSampleLines, top, filters)
 			if err != nil {
 				return nil, err
 			}
@@ -188,7 +195,7 @@ func hasAll(cols, need []string) bool {
 // querySamples runs one sample query: by week of the total when dims is empty, else
 // by value of each of dims over the weeks, in one pass over the mart (a value of a
 // dimension of keep must be one of its kept values).
-func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec, cols, dims []string, from, to string, limit int, keep map[string][]string) ([]Sample, error) {
+func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec, cols, dims []string, from, to string, limit int, keep, filters map[string][]string) ([]Sample, error) {
 	sel := []string{"week"}
 	for _, c := range drillCols {
 		if slices.Contains(cols, c) {
@@ -221,6 +228,14 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 		// Only the rows that pull the figure the wrong way: a sample of on-time lines
 		// explains nothing.
 		where = append(where, spec.fail)
+	}
+	if len(filters) > 0 {
+		fw, fargs, ok := filterWhere(cols, filters)
+		if !ok {
+			return nil, nil
+		}
+		where = append(where, fw)
+		args = append(args, fargs...)
 	}
 	source := quoteIdent(model)
 	part := "week"

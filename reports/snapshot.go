@@ -73,7 +73,7 @@ type Ranked struct {
 
 // collectSnapshot queries the snapshot KPIs over every week, for the company and by the
 // dimensions a report ranks them by.
-func collectSnapshot(ctx context.Context, db *sql.DB) (Snapshot, error) {
+func collectSnapshot(ctx context.Context, db *sql.DB, filters map[string][]string) (Snapshot, error) {
 	var s Snapshot
 	for _, by := range append([][]string{nil}, wrap(snapshotDims)...) {
 		var kpis []string
@@ -85,7 +85,7 @@ func collectSnapshot(ctx context.Context, db *sql.DB) (Snapshot, error) {
 		if len(kpis) == 0 {
 			continue
 		}
-		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: kpis, By: by})
+		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: kpis, By: by, Filters: filters})
 		if err != nil {
 			return s, err
 		}
@@ -116,7 +116,9 @@ type StockRisk struct {
 
 // stockRisks lists the rows of kpi_stock_projection (the figures of stock_value_at_risk),
 // most value at risk first.
-func stockRisks(ctx context.Context, db *sql.DB, limit int) ([]StockRisk, error) {
+// With filters, only the rows within them; none when the projection has no such
+// column (a customer or country filter: stock is held by site and SKU).
+func stockRisks(ctx context.Context, db *sql.DB, limit int, filters map[string][]string) ([]StockRisk, error) {
 	cols, err := columnsOf(ctx, db, "kpi_stock_projection")
 	if err != nil {
 		return nil, err
@@ -125,12 +127,16 @@ func stockRisks(ctx context.Context, db *sql.DB, limit int) ([]StockRisk, error)
 	if !hasAll(cols, need) {
 		return nil, nil
 	}
+	where, args, ok := filterWhere(cols, filters)
+	if !ok {
+		return nil, nil
+	}
 	in := colOr(cols, "incoming_qty", "NULL")
 	ind := colOr(cols, "incoming_date", "NULL")
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT CAST(site AS VARCHAR), CAST(sku AS VARCHAR), snapshot_date,
 			CAST(available_qty AS DOUBLE), projected_stockout_date, CAST(lines_at_risk AS DOUBLE),
 			CAST(value_at_risk AS DOUBLE), CAST(%s AS DOUBLE), CAST(%s AS DATE)
-		FROM kpi_stock_projection ORDER BY value_at_risk DESC NULLS LAST, site, sku LIMIT %d`, in, ind, limit))
+		FROM kpi_stock_projection WHERE %s ORDER BY value_at_risk DESC NULLS LAST, site, sku LIMIT %d`, in, ind, where, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the stock at risk: %w", err)
 	}
@@ -190,11 +196,16 @@ func claimsPareto(ctx context.Context, db *sql.DB, f *Facts, dim, from, to strin
 		if !hasAll(cols, []string{dim, "week", "cost"}) {
 			return nil, nil
 		}
+		where, fargs, ok := filterWhere(cols, f.Filters)
+		if !ok {
+			return nil, nil
+		}
 		fd, _ := models.ParseWeek(from)
 		td, _ := models.ParseWeek(to)
+		args := append([]any{fd.Format(time.DateOnly), td.Format(time.DateOnly)}, fargs...)
 		rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT coalesce(CAST(%s AS VARCHAR), '(none)'), count(*), coalesce(sum(cost), 0)
-			FROM kpi_claims WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY 1`, quoteIdent(dim)),
-			fd.Format(time.DateOnly), td.Format(time.DateOnly))
+			FROM kpi_claims WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND %s GROUP BY 1`, quoteIdent(dim), where),
+			args...)
 		if err != nil {
 			return nil, fmt.Errorf("cannot rank the claims by %s: %w", dim, err)
 		}

@@ -18,6 +18,7 @@ import (
 
 type weeklyView struct {
 	Lang, Title, Subtitle, Company, AsOf, Generated string
+	Scope                                           string // the portfolio of a filtered report, and what it leaves out
 	T                                               map[string]string
 	Tiles                                           []Tile
 	Commentary                                      []string
@@ -142,6 +143,7 @@ func (w *Weekly) view() weeklyView {
 		T:         texts(l, weeklyKeys),
 		Tiles:     w.Tiles, Commentary: w.Commentary, AnomaliesBuilt: w.AnomaliesBuilt,
 		Footer: i18n.T(l, "report.footer"),
+		Scope:  w.ScopeNote(),
 	}
 	for _, r := range w.Headline {
 		rv := w.rowView(r)

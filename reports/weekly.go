@@ -39,7 +39,38 @@ type Weekly struct {
 	Anomalies      []anomalies.Anomaly
 	AnomalyCounts  []CodeCount
 	Actions        []actions.Action
+	Filters        map[string][]string // the portfolio of a filtered report (nil: the company)
+	LeftOut        []string            // KPIs the portfolio leaves out (their models cannot be cut by it)
 	facts          *Facts
+}
+
+// ScopeNote says, in the report's language, which portfolio a filtered report covers
+// and which KPIs it leaves out; "" for the whole company.
+func (w *Weekly) ScopeNote() string {
+	if len(w.Filters) == 0 {
+		return ""
+	}
+	dims := make([]string, 0, len(w.Filters))
+	for d := range w.Filters {
+		dims = append(dims, d)
+	}
+	sort.Strings(dims)
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = d + "=" + strings.Join(w.Filters[d], ",")
+	}
+	note := "Portfolio: " + strings.Join(parts, "; ") + "."
+	if w.Lang == "fr" {
+		note = "Portefeuille : " + strings.Join(parts, " ; ") + "."
+	}
+	if len(w.LeftOut) > 0 {
+		if w.Lang == "fr" {
+			note += " Indicateurs non filtrables par ce portefeuille, donc omis : " + strings.Join(w.LeftOut, ", ") + "."
+		} else {
+			note += " KPIs that cannot be limited to this portfolio, so left out: " + strings.Join(w.LeftOut, ", ") + "."
+		}
+	}
+	return note
 }
 
 // KPIRow is one KPI of a report table.
@@ -128,6 +159,7 @@ func BuildWeekly(f *Facts, lang string) *Weekly {
 		Lang: lang, Week: f.Week, AsOf: f.AsOf, Generated: time.Now(), Company: f.Company, Currency: f.Currency,
 		Signals: weekSignals(f), AnomaliesBuilt: f.AnomaliesBuilt, Anomalies: f.Anomalies,
 		AnomalyCounts: f.AnomalyCounts, StockRisks: f.StockRisks, facts: f,
+		Filters: f.Filters, LeftOut: f.LeftOut,
 	}
 	w.Monday, w.Sunday = weekDays(f.Week)
 	w.Weeks = f.Weeks[max(0, len(f.Weeks)-trendWeeks):]

@@ -76,6 +76,13 @@ func WriteDashboards(ctx context.Context, db *sql.DB, cfg config.Config, asOf ti
 // Weekly gathers the figures of the weekly report of week (an ISO week; "" the last
 // complete week before asOf) and lays the report out in lang.
 func WeeklyReport(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, lang, week string) (*Weekly, error) {
+	return FilteredWeeklyReport(ctx, db, cfg, asOf, lang, week, nil)
+}
+
+// FilteredWeeklyReport is WeeklyReport limited to filters (a portfolio: dimension ->
+// allowed values, nil the whole company): every figure, sample, anomaly and ranking
+// is of the portfolio only (see Plan.Filters).
+func FilteredWeeklyReport(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, lang, week string, filters map[string][]string) (*Weekly, error) {
 	lang, err := i18n.Parse(lang)
 	if err != nil {
 		return nil, err
@@ -91,6 +98,7 @@ func WeeklyReport(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.
 	}
 	plan := WeeklyPlan()
 	plan.Week = week
+	plan.Filters = filters
 	f, err := Collect(ctx, db, cfg, asOf, lang, plan)
 	if err != nil {
 		return nil, err

@@ -297,6 +297,9 @@ func (w *Weekly) xlsxSummary(b *book) error {
 
 func (w *Weekly) xlsxBrief(b *book) error {
 	var rows [][]cell
+	if note := w.ScopeNote(); note != "" {
+		rows = append(rows, []cell{text(note)})
+	}
 	for _, s := range w.Commentary {
 		rows = append(rows, []cell{text(s)})
 	}

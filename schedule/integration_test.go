@@ -166,8 +166,18 @@ func TestWeeklyReportMailedPerRecipient(t *testing.T) {
 		if !strings.Contains(m.Subject, week) {
 			t.Errorf("subject %q lacks the week %s", m.Subject, week)
 		}
-		if !strings.Contains(m.HTML, "<table") || !strings.Contains(m.HTML, week) {
+		if !strings.Contains(m.HTML, "<table") || !strings.Contains(m.HTML, "<html") {
 			t.Errorf("the body of %s is not the HTML report", email)
+		}
+		// The full report, not a stand-in: its sections are there, and a limited
+		// recipient's says which portfolio it covers.
+		for _, section := range []string{`class="tiles"`, `class="band"`} {
+			if !strings.Contains(m.HTML, section) {
+				t.Errorf("the report of %s lacks %s", email, section)
+			}
+		}
+		if p.Limited() != strings.Contains(m.HTML, "data-scope") {
+			t.Errorf("the report of %s (portfolio %s) says its scope: %v", email, p, strings.Contains(m.HTML, "data-scope"))
 		}
 		if pdf := m.Attachments["weekly-"+week+".pdf"]; !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf[len(pdf)-10:], []byte("%%EOF")) {
 			t.Errorf("the PDF of %s is not a PDF", email)
@@ -177,24 +187,24 @@ func TestWeeklyReportMailedPerRecipient(t *testing.T) {
 			t.Fatalf("the XLSX of %s does not open: %v", email, err)
 		}
 		defer x.Close()
-		rows, err := x.GetRows(x.GetSheetName(0))
+		rows, err := x.GetRows(x.GetSheetName(0), excelize.Options{RawCellValue: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := models.Query(context.Background(), st.DB, models.KPIQuery{KPIs: []string{"otif_line"}, From: week, To: week, Filters: p.Filters()})
+		want, err := models.Query(context.Background(), st.DB, models.KPIQuery{KPIs: []string{"service_rate"}, From: week, To: week, Filters: p.Filters()})
 		if err != nil || len(want) != 1 || want[0].Value == nil {
 			t.Fatalf("reference figure of %s for %s: %v %v", week, p, want, err)
 		}
 		for _, r := range rows {
-			if len(r) > 3 && r[0] == "otif_line" {
+			if len(r) > 3 && r[1] == "service_rate" {
 				v, _ := strconv.ParseFloat(r[3], 64)
 				if diff := v - *want[0].Value; diff > 1e-9 || diff < -1e-9 {
-					t.Fatalf("%s: otif_line %v in the XLSX, %v for the portfolio %s", email, v, *want[0].Value, p)
+					t.Fatalf("%s: service_rate %v in the XLSX, %v for the portfolio %s", email, v, *want[0].Value, p)
 				}
 				return v
 			}
 		}
-		t.Fatalf("no otif_line row in the XLSX of %s: %v", email, rows)
+		t.Fatalf("no service_rate row in the XLSX of %s: %v", email, rows)
 		return 0
 	}
 	de := check("de-desk@example.com", portfolio.Of(nil, nil, []string{country}))

@@ -62,7 +62,7 @@ type Options struct {
 	// Snapshots are the copies of the builds readers read (the server's too); one is
 	// taken after each committed build. nil: the service makes its own.
 	Snapshots *Snapshots
-	// Reporter renders the weekly report (default: the stand-in of this package).
+	// Reporter renders the weekly report (default: ReportsReporter, package reports).
 	Reporter Reporter
 	// Send delivers an e-mail (default mail.Send).
 	Send func(context.Context, config.SMTP, mail.Message) error
@@ -126,7 +126,7 @@ func New(st *store.Store, cfg config.Config, opts Options) (*Service, error) {
 		opts.Snapshots = snaps
 	}
 	if opts.Reporter == nil {
-		opts.Reporter = StandInReporter{}
+		opts.Reporter = ReportsReporter{}
 	}
 	if opts.Send == nil {
 		opts.Send = mail.Send

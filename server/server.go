@@ -49,8 +49,8 @@ type Options struct {
 	// else the server's own).
 	Snapshots *schedule.Snapshots
 	Logger    *slog.Logger
-	Data      DataFunc          // default StandInData
-	Reporter  schedule.Reporter // default schedule.StandInReporter
+	Data      DataFunc          // default ReportsData()
+	Reporter  schedule.Reporter // default schedule.ReportsReporter
 	Now       func() time.Time  // default time.Now
 }
 
@@ -89,10 +89,10 @@ func New(opts Options) (*Server, error) {
 		opts.Now = time.Now
 	}
 	if opts.Data == nil {
-		opts.Data = StandInData
+		opts.Data = ReportsData()
 	}
 	if opts.Reporter == nil {
-		opts.Reporter = schedule.StandInReporter{}
+		opts.Reporter = schedule.ReportsReporter{}
 	}
 	cfg := opts.Config
 	addr := firstNonEmpty(opts.Addr, cfg.Server.Addr, "127.0.0.1:8080")

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,16 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 
-	"github.com/orderflow/orderflow/config"
-	"github.com/orderflow/orderflow/dashboards"
-	"github.com/orderflow/orderflow/reports"
 	"github.com/orderflow/orderflow/schedule"
 	"github.com/orderflow/orderflow/server"
-	"github.com/orderflow/orderflow/server/portfolio"
 	"github.com/orderflow/orderflow/store"
 )
 
@@ -79,12 +71,12 @@ func serve(e *env, st *store.Store, addr, logFormat string) error {
 	logger := slog.New(handler)
 	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGTERM)
 	defer stop()
-	sched, err := schedule.New(st, e.cfg, schedule.Options{Logger: logger, Reporter: reportsReporter{}})
+	sched, err := schedule.New(st, e.cfg, schedule.Options{Logger: logger, Reporter: schedule.ReportsReporter{}})
 	if err != nil {
 		return err
 	}
 	srv, err := server.New(server.Options{Store: st, Config: e.cfg, Addr: addr, Scheduler: sched, Logger: logger,
-		Reporter: reportsReporter{}, Data: reportsData()})
+		Reporter: schedule.ReportsReporter{}, Data: server.ReportsData()})
 	if err != nil {
 		return err
 	}
@@ -111,76 +103,4 @@ func printPasswordHash(e *env) error {
 	}
 	fmt.Fprintln(e.stdout, hash)
 	return nil
-}
-
-// reportsReporter renders the weekly report with package reports for the whole
-// company. Package reports cannot filter to a portfolio yet: a limited recipient or
-// user gets the filtered stand-in (schedule.StandInReporter), never the company's.
-// Without Chromium the PDF is the stand-in's too.
-type reportsReporter struct{}
-
-func (reportsReporter) Weekly(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, p portfolio.Portfolio, lang string) (schedule.WeeklyReport, error) {
-	standIn := schedule.StandInReporter{}
-	if p.Limited() {
-		return standIn.Weekly(ctx, db, cfg, asOf, p, lang)
-	}
-	w, err := reports.WeeklyReport(ctx, db, cfg, asOf, lang, "")
-	if err != nil {
-		return schedule.WeeklyReport{}, err
-	}
-	rep := schedule.WeeklyReport{Week: w.Week}
-	var html, xlsx, pdf bytes.Buffer
-	if err := w.WriteHTML(&html); err != nil {
-		return rep, err
-	}
-	if err := w.WriteXLSX(&xlsx); err != nil {
-		return rep, err
-	}
-	rep.HTML, rep.XLSX = html.Bytes(), xlsx.Bytes()
-	if err := w.WritePDF(ctx, &pdf); err == nil {
-		rep.PDF = pdf.Bytes()
-	} else if errors.Is(err, reports.ErrNoChromium) {
-		plain, err := standIn.Weekly(ctx, db, cfg, asOf, p, lang)
-		if err != nil {
-			return rep, err
-		}
-		rep.PDF = plain.PDF
-	} else {
-		return rep, err
-	}
-	return rep, nil
-}
-
-// reportsData draws the dashboards with package reports (a year of every cut, drill
-// samples, control charts, actions) for a request without filters, computed once per
-// build and language; a filtered page (a portfolio, or the page's own filters) is
-// drawn by server.StandInData, which package reports cannot filter yet.
-func reportsData() server.DataFunc {
-	var mu sync.Mutex
-	cache := map[string]dashboards.Data{}
-	var cachedBuild time.Time
-	return func(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, filters map[string][]string, lang string) (dashboards.Data, error) {
-		if len(filters) > 0 {
-			return server.StandInData(ctx, db, cfg, asOf, filters, lang)
-		}
-		var builtAt time.Time
-		if err := db.QueryRowContext(ctx, "SELECT built_at FROM params").Scan(&builtAt); err != nil {
-			return dashboards.Data{}, err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if !builtAt.Equal(cachedBuild) {
-			cache, cachedBuild = map[string]dashboards.Data{}, builtAt
-		}
-		if d, ok := cache[lang]; ok {
-			return d, nil
-		}
-		f, err := reports.Collect(ctx, db, cfg, asOf, lang, reports.DashboardPlan())
-		if err != nil {
-			return dashboards.Data{}, err
-		}
-		d := reports.DashboardData(f, lang)
-		cache[lang] = d
-		return d, nil
-	}
 }
