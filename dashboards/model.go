@@ -17,8 +17,10 @@ import (
 // aggregates per KPI, cut and week, so that the browser can switch filters
 // and periods without a server. Keys are short because they repeat.
 
-// cutKey names a cut: its dimensions sorted by name, "dim\x1fvalue" joined by
-// "\x1e"; "" is the company total. app.js builds the same keys.
+// CutKey names a cut: its dimensions sorted by name, "dim\x1fvalue" joined by
+// "\x1e"; "" is the company total. app.js builds the same keys; reports index by them.
+func CutKey(dims map[string]string) string { return cutKey(dims) }
+
 func cutKey(dims map[string]string) string {
 	if len(dims) == 0 {
 		return ""

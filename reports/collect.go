@@ -373,28 +373,8 @@ func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string
 	return out, nil
 }
 
-// cutKey names a cut: its dimensions sorted by name, "dim\x1fvalue" joined by "\x1e"
-// (characters no ERP value holds); "" is the total.
-func cutKey(dims map[string]string) string {
-	if len(dims) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(dims))
-	for k := range dims {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte('\x1e')
-		}
-		b.WriteString(k)
-		b.WriteByte('\x1f')
-		b.WriteString(dims[k])
-	}
-	return b.String()
-}
+// cutKey names a cut as the dashboards do.
+func cutKey(dims map[string]string) string { return dashboards.CutKey(dims) }
 
 func (f *Facts) buildIndex() {
 	f.pos = map[string]int{}
