@@ -61,6 +61,41 @@ func withBar(page, bar []byte) []byte {
 	return append(out, page[i:]...)
 }
 
+// pageRead is what a page handler reads before drawing: the query, the language,
+// the snapshot view (the caller releases it), its build and its database.
+type pageRead struct {
+	q    query
+	lang string
+	v    *schedule.View
+	b    build
+	db   *sql.DB
+}
+
+// readPage reads it; when it cannot, it has answered the request and says false.
+func (s *Server) readPage(w http.ResponseWriter, r *http.Request) (*pageRead, bool) {
+	q, err := parseQuery(r, "lang")
+	if err != nil {
+		s.failPage(w, r, err)
+		return nil, false
+	}
+	lang, err := q.choice("lang", s.cfg.Lang, "en", "fr")
+	if err != nil {
+		s.failPage(w, r, err)
+		return nil, false
+	}
+	v := s.view()
+	b, err := s.readBuild(w, v)
+	if err == nil {
+		var db *sql.DB
+		if db, err = v.DB(r.Context()); err == nil {
+			return &pageRead{q: q, lang: lang, v: v, b: b, db: db}, true
+		}
+	}
+	v.Release()
+	s.failPage(w, r, err)
+	return nil, false
+}
+
 func sendPage(w http.ResponseWriter, status int, page []byte) {
 	w.Header().Set("Content-Security-Policy", cspOf(page))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -81,28 +116,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	q, err := parseQuery(r, "lang")
-	if err != nil {
-		s.failPage(w, r, err)
+	pr, ok := s.readPage(w, r)
+	if !ok {
 		return
 	}
-	lang, err := q.choice("lang", s.cfg.Lang, "en", "fr")
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	v := s.view()
-	defer v.Release()
-	b, err := s.readBuild(w, v)
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	db, err := v.DB(r.Context())
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
+	defer pr.v.Release()
+	q, lang, v, b, db := pr.q, pr.lang, pr.v, pr.b, pr.db
 	filters, err := s.filters(r.Context(), v, q, userOf(r))
 	if err != nil {
 		s.failPage(w, r, err)
@@ -277,28 +296,12 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	q, err := parseQuery(r, "lang")
-	if err != nil {
-		s.failPage(w, r, err)
+	pr, ok := s.readPage(w, r)
+	if !ok {
 		return
 	}
-	lang, err := q.choice("lang", s.cfg.Lang, "en", "fr")
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	v := s.view()
-	defer v.Release()
-	b, err := s.readBuild(w, v)
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	db, err := v.DB(r.Context())
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
+	defer pr.v.Release()
+	lang, b, db := pr.lang, pr.b, pr.db
 	rep, err := s.weekly(r.Context(), db, b, userOf(r).portfolio, lang)
 	if err != nil {
 		s.failPage(w, r, err)
