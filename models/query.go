@@ -1,12 +1,10 @@
 package models
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -89,24 +87,7 @@ func Query(ctx context.Context, db *sql.DB, q KPIQuery) ([]KPIValue, error) {
 		}
 		out = append(out, results[i]...)
 	}
-	rank := map[string]int{}
-	for i, k := range Registry() {
-		rank[k.Name] = i
-	}
-	slices.SortStableFunc(out, func(a, b KPIValue) int {
-		if a.KPI != b.KPI {
-			return cmp.Compare(rank[a.KPI], rank[b.KPI])
-		}
-		if c := strings.Compare(a.Week, b.Week); c != 0 {
-			return c
-		}
-		for _, d := range q.By {
-			if c := strings.Compare(a.Dims[d], b.Dims[d]); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
+	sortValues(out, q.By)
 	return out, nil
 }
 
@@ -215,18 +196,24 @@ func queryModel(ctx context.Context, db *sql.DB, p *Project, m *Model, kpis []KP
 			cut[d] = dims[i].String
 		}
 		for i, f := range formulas {
-			v := KPIValue{KPI: kpis[i].Name, Week: FormatWeek(week), Dims: cut, Unit: kpis[i].Unit}
-			n, d, val := nums[3*i], nums[3*i+1], nums[3*i+2]
-			if f.isRatio() {
-				v.Numerator, v.Denominator = &n.Float64, &d.Float64 // NULL sums read as 0
-			}
-			if val.Valid {
-				v.Value = &val.Float64
-			}
-			out = append(out, v)
+			out = append(out, kpiValue(kpis[i], f, week, cut, nums[3*i:3*i+3]))
 		}
 	}
 	return out, rows.Err()
+}
+
+// kpiValue is the value of k in a week and cut, from the three columns of its formula
+// (numerator, denominator, value) that modelAggregateSQL selects.
+func kpiValue(k KPI, f kpiFormula, week time.Time, cut map[string]string, nums []sql.NullFloat64) KPIValue {
+	v := KPIValue{KPI: k.Name, Week: FormatWeek(week), Dims: cut, Unit: k.Unit}
+	n, d, val := nums[0], nums[1], nums[2]
+	if f.isRatio() {
+		v.Numerator, v.Denominator = &n.Float64, &d.Float64 // NULL sums read as 0
+	}
+	if val.Valid {
+		v.Value = &val.Float64
+	}
+	return v
 }
 
 // weekFilter bounds the week column.
@@ -253,6 +240,18 @@ func modelAggregateSQL(relation string, formulas []kpiFormula, dims []string, wh
 		sel = append(sel, "CAST("+quoteIdent(d)+" AS VARCHAR)")
 		group = append(group, quoteIdent(d))
 	}
+	sel = append(sel, formulaColumns(formulas)...)
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(relation)
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " GROUP BY " + strings.Join(group, ", ")
+}
+
+// formulaColumns are the three columns of each formula: numerator, denominator (NULL
+// unless a ratio) and value, as DOUBLE.
+func formulaColumns(formulas []kpiFormula) []string {
+	var sel []string
 	for _, f := range formulas {
 		if f.isRatio() {
 			num := "CAST((" + f.Numerator + ") AS DOUBLE)"
@@ -263,11 +262,7 @@ func modelAggregateSQL(relation string, formulas []kpiFormula, dims []string, wh
 			sel = append(sel, "NULL", "NULL", "CAST(("+f.Value+") AS DOUBLE)")
 		}
 	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(relation)
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	return query + " GROUP BY " + strings.Join(group, ", ")
+	return sel
 }
 
 // aggregateSQL is one KPI per week, without cut: columns week, numerator, denominator,

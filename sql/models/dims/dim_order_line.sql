@@ -9,6 +9,7 @@
 -- test: unique(order_id, line_no)
 -- test: not_null(cut_id, is_counted)
 SELECT
+    l.line_key,
     l.order_id,
     l.line_no,
     l.sku,

@@ -29,10 +29,10 @@ WITH line AS (
     SELECT * FROM dim_order_line WHERE is_counted
 ),
 per_line AS (
-    -- What the shipments of each line delivered: one pass, no sort.
+    -- What the shipments of each line delivered: one pass, no sort, grouped by the
+    -- integer line_key (shipments of unknown lines have none and count nowhere here).
     SELECT
-        order_id,
-        line_no,
+        line_key,
         count(*) FILTER (WHERE so_far)                                   AS shipment_count,
         CAST(sum(shipped_qty) FILTER (WHERE so_far) AS DECIMAL(18,4))    AS shipped_qty,
         CAST(sum(shipped_qty) FILTER (WHERE so_far AND by_deadline) AS DECIMAL(18,4)) AS qty_by_deadline,
@@ -43,7 +43,8 @@ per_line AS (
         min(ship_date) FILTER (WHERE shipped_before_as_of)               AS first_ship_date,
         count(*) FILTER (WHERE event_gap AND (so_far OR event_date IS NULL)) AS event_gaps
     FROM int_shipment
-    GROUP BY order_id, line_no
+    WHERE line_key IS NOT NULL
+    GROUP BY line_key
 ),
 split_line AS (
     -- Lines delivered in several shipments so far (few) are walked in delivery order
@@ -52,26 +53,25 @@ split_line AS (
     -- on the day that completes the line (same-day rows share the date); the first row is
     -- the line's first delivery, whose carrier and mode the line takes.
     SELECT
-        s.order_id, s.line_no, s.event_date, s.carrier, s.transport_mode, l.required_qty,
+        s.line_key, s.event_date, s.carrier, s.transport_mode, l.required_qty,
         sum(s.shipped_qty) OVER delivery_order AS running_qty,
         row_number() OVER delivery_order = 1   AS is_first
     FROM int_shipment s
-    JOIN (SELECT l.order_id, l.line_no, l.required_qty
-          FROM dim_order_line l JOIN per_line p USING (order_id, line_no)
-          WHERE p.shipment_count > 1 AND l.is_counted) l USING (order_id, line_no)
+    JOIN (SELECT l.line_key, l.required_qty
+          FROM dim_order_line l JOIN per_line p USING (line_key)
+          WHERE p.shipment_count > 1 AND l.is_counted) l USING (line_key)
     WHERE s.so_far
-    WINDOW delivery_order AS (PARTITION BY s.order_id, s.line_no ORDER BY s.event_date, s.shipment_id
+    WINDOW delivery_order AS (PARTITION BY s.line_key ORDER BY s.event_date, s.shipment_id
                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 split_delivery AS (
     SELECT
-        order_id,
-        line_no,
+        line_key,
         min(event_date) FILTER (WHERE running_qty >= required_qty)  AS completing_event_date,
         any_value(carrier) FILTER (WHERE is_first)                  AS first_carrier,
         any_value(transport_mode) FILTER (WHERE is_first)           AS first_transport_mode
     FROM split_line
-    GROUP BY order_id, line_no
+    GROUP BY line_key
 ),
 shipped AS (
     SELECT
@@ -80,10 +80,11 @@ shipped AS (
         CASE WHEN p.shipment_count = 1 THEN p.only_transport_mode ELSE m.first_transport_mode END AS first_transport_mode,
         m.completing_event_date AS split_completing_event_date
     FROM per_line p
-    LEFT JOIN split_delivery m USING (order_id, line_no)
+    LEFT JOIN split_delivery m USING (line_key)
 ),
 line_kpi AS MATERIALIZED (
     SELECT
+        l.line_key,
         l.order_id,
         l.line_no,
         l.sku,
@@ -130,7 +131,7 @@ line_kpi AS MATERIALIZED (
     FROM line l
     CROSS JOIN params p
     JOIN dim_cut c USING (cut_id)
-    LEFT JOIN shipped s USING (order_id, line_no)
+    LEFT JOIN shipped s USING (line_key)
 ),
 order_kpi AS (
     SELECT
@@ -177,5 +178,5 @@ FROM line_kpi l
 JOIN order_kpi o USING (order_id)
 LEFT JOIN claimed c USING (order_id)
 LEFT JOIN document_issue d USING (order_id)
--- stored by week: a one-week KPI query then reads only the row groups of that week
-ORDER BY l.week
+-- (not sorted by week: the lines keep roughly the order of the extract, which is by date,
+-- and sorting ten million rows would cost more than it saves a one-week query)

@@ -6,6 +6,7 @@
 -- gap. so_far: the event happened before the as-of date; by_deadline: on or before the
 -- line's deadline. carrier and transport_mode are the shipment's own, '(none)' when not
 -- recorded. Its week is that of shipped_on, the ship date (else the delivery date).
+-- line_key is the line's (dim_order_line), NULL when the line is unknown.
 -- materialized: table
 -- test: unique(shipment_id, order_id, line_no)
 -- test: not_null(cut_id, event_gap, so_far, by_deadline, carrier, transport_mode, is_shipped)
@@ -13,6 +14,7 @@
 WITH shipment AS (
     SELECT
         s.*,
+        l.line_key,
         l.sku,
         l.unit_price,
         l.deadline,
@@ -36,6 +38,7 @@ SELECT
     shipment_id,
     order_id,
     line_no,
+    line_key,
     sku,
     cut_id,
     shipped_qty,
@@ -55,5 +58,5 @@ SELECT
     coalesce(carrier, '(none)')                         AS carrier,
     coalesce(transport_mode, '(none)')                  AS transport_mode
 FROM shipment
--- stored by week: a one-week KPI query then reads only the row groups of that week
-ORDER BY week
+-- (not sorted by week: extracts come roughly in date order, which the table keeps, and
+-- sorting ten million rows would cost more than it saves a one-week query)

@@ -1,7 +1,10 @@
--- Order lines, one row per (order_id, line_no) (latest load wins).
+-- Order lines, one row per (order_id, line_no) (latest load wins). line_key, the row's
+-- position in order_lines, names the line with one integer for the rest of the build:
+-- the facts join and group on it rather than on two strings.
 -- materialized: view
 -- (its key is tested unique on dim_order_line, a table: a test on this view would redo the deduplication)
 SELECT
+    rowid AS line_key,
     order_id,
     line_no,
     sku,
@@ -12,4 +15,9 @@ SELECT
     planned_ship_date,
     lower(nullif(trim(status), '')) AS status
 FROM order_lines
-QUALIFY row_number() OVER (PARTITION BY order_id, line_no ORDER BY _load_id DESC, _row DESC) = 1
+-- Left out: the rows a later row of the same key replaces (latest load, then last row).
+-- A window over the key columns alone finds them (few), much cheaper than one that
+-- carries every column.
+WHERE rowid NOT IN (
+    SELECT rowid FROM order_lines
+    QUALIFY row_number() OVER (PARTITION BY order_id, line_no ORDER BY _load_id DESC, _row DESC) > 1)

@@ -10,4 +10,9 @@ SELECT
     incoming_qty,
     incoming_date
 FROM stock
-QUALIFY row_number() OVER (PARTITION BY snapshot_date, site, sku ORDER BY _load_id DESC, _row DESC) = 1
+-- Left out: the rows a later row of the same key replaces (latest load, then last row).
+-- A window over the key columns alone finds them (few), much cheaper than one that
+-- carries every column.
+WHERE rowid NOT IN (
+    SELECT rowid FROM stock
+    QUALIFY row_number() OVER (PARTITION BY snapshot_date, site, sku ORDER BY _load_id DESC, _row DESC) > 1)

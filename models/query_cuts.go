@@ -1,0 +1,387 @@
+package models
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// QueryCuts answers several queries at once, each with exactly the values Query would
+// return for it, in the same order. The queries that read the same mart share one pass
+// over it (GROUP BY GROUPING SETS, one set per cut), instead of one pass each: the
+// marts are views over the fact joins, which a pass computes again. Queries may differ
+// by KPIs, cut, week range and filters; a filter one query has and another has not
+// must be on a dimension of its own cut (such as the largest customers of a cut by
+// customer), else that query reads the mart alone.
+func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, error) {
+	p, err := LoadProject()
+	if err != nil {
+		return nil, err
+	}
+	asked := make([]cutQuery, len(qs))
+	for i, q := range qs {
+		kpis, err := selectKPIs(q)
+		if err != nil {
+			return nil, err
+		}
+		from, to, err := weekRange(q.From, q.To)
+		if err != nil {
+			return nil, err
+		}
+		asked[i] = cutQuery{q: q, kpis: kpis, from: from, to: to}
+	}
+	// Each mart: the queries asking for one of its KPIs, split into passes.
+	var order []*Model
+	members := map[*Model][]int{}
+	for i, a := range asked {
+		for _, k := range a.kpis {
+			m := p.kpis[k.Name].model
+			if _, seen := members[m]; !seen {
+				order = append(order, m)
+			}
+			if ms := members[m]; len(ms) == 0 || ms[len(ms)-1] != i {
+				members[m] = append(ms, i)
+			}
+		}
+	}
+	type pass struct {
+		model   *Model
+		queries []int
+	}
+	var passes []pass
+	for _, m := range order {
+		for _, group := range sharePasses(asked, members[m]) {
+			passes = append(passes, pass{m, group})
+		}
+	}
+	// The passes run side by side, as the marts of Query do.
+	results := make([][][]KPIValue, len(passes))
+	errs := make([]error, len(passes))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, ps := range passes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i], errs[i] = queryModelCuts(ctx, db, p, ps.model, asked, ps.queries)
+		}()
+	}
+	wg.Wait()
+	out := make([][]KPIValue, len(qs))
+	for i, ps := range passes {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		for j, qi := range ps.queries {
+			out[qi] = append(out[qi], results[i][j]...)
+		}
+	}
+	for i := range out {
+		sortValues(out[i], qs[i].By)
+	}
+	return out, nil
+}
+
+// cutQuery is a query of QueryCuts with its KPIs and weeks resolved.
+type cutQuery struct {
+	q        KPIQuery
+	kpis     []KPI
+	from, to time.Time
+}
+
+// sortValues orders values as Query returns them: by KPI (registry order), week, then
+// the values of the dimensions of by.
+func sortValues(out []KPIValue, by []string) {
+	rank := map[string]int{}
+	for i, k := range Registry() {
+		rank[k.Name] = i
+	}
+	slices.SortStableFunc(out, func(a, b KPIValue) int {
+		if a.KPI != b.KPI {
+			return cmp.Compare(rank[a.KPI], rank[b.KPI])
+		}
+		if c := strings.Compare(a.Week, b.Week); c != 0 {
+			return c
+		}
+		for _, d := range by {
+			if c := strings.Compare(a.Dims[d], b.Dims[d]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+// sharePasses splits the queries of a mart into passes: those whose filters, beyond
+// the ones every query of the mart has, are on dimensions of their own cut share one;
+// each of the others reads the mart alone.
+func sharePasses(asked []cutQuery, queries []int) [][]int {
+	shared := sharedFilters(asked, queries)
+	var together []int
+	var out [][]int
+	for _, i := range queries {
+		if residualOutsideCut(asked[i].q, shared) {
+			out = append(out, []int{i})
+		} else {
+			together = append(together, i)
+		}
+	}
+	if len(together) > 0 {
+		out = append([][]int{together}, out...)
+	}
+	return out
+}
+
+// sharedFilters are the filters (dimension -> values) every query of queries has, with
+// the same values.
+func sharedFilters(asked []cutQuery, queries []int) map[string][]string {
+	out := map[string][]string{}
+	first := asked[queries[0]].q.Filters
+	for d, vals := range first {
+		same := true
+		for _, i := range queries[1:] {
+			other, ok := asked[i].q.Filters[d]
+			if !ok || !sameSet(vals, other) {
+				same = false
+				break
+			}
+		}
+		if same {
+			out[d] = vals
+		}
+	}
+	return out
+}
+
+// residualOutsideCut tells whether q filters, beyond shared, on a dimension it does
+// not cut by (a filter a pass cannot apply to q's groups alone).
+func residualOutsideCut(q KPIQuery, shared map[string][]string) bool {
+	for d := range q.Filters {
+		if _, ok := shared[d]; !ok && !slices.Contains(q.By, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameSet(a, b []string) bool {
+	in := map[string]bool{}
+	for _, v := range a {
+		in[v] = true
+	}
+	for _, v := range b {
+		if !in[v] {
+			return false
+		}
+	}
+	for _, v := range b {
+		delete(in, v)
+	}
+	return len(in) == 0
+}
+
+// queryModelCuts aggregates one mart for the queries of a pass, in one GROUP BY
+// GROUPING SETS: one set per cut, the week in each. It returns the values of each query.
+func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked []cutQuery, queries []int) ([][]KPIValue, error) {
+	// The KPIs of the mart the pass computes, in registry order.
+	var kpis []KPI
+	for _, k := range Registry() {
+		if p.kpis[k.Name].model != m {
+			continue
+		}
+		for _, i := range queries {
+			if slices.ContainsFunc(asked[i].kpis, func(x KPI) bool { return x.Name == k.Name }) {
+				kpis = append(kpis, k)
+				break
+			}
+		}
+	}
+	col := map[string]int{}
+	formulas := make([]kpiFormula, len(kpis))
+	for i, k := range kpis {
+		formulas[i] = p.kpis[k.Name].formula
+		col[k.Name] = i
+	}
+	// The dimensions of every cut, and each cut's grouping set.
+	var dims []string
+	for _, i := range queries {
+		for _, d := range asked[i].q.By {
+			if !slices.Contains(dims, d) {
+				dims = append(dims, d)
+			}
+		}
+	}
+	// GROUPING(dims...) has bit n-1-j set when dims[j] is not grouped.
+	maskOf := func(by []string) int {
+		mask := 0
+		for j, d := range dims {
+			if !slices.Contains(by, d) {
+				mask |= 1 << (len(dims) - 1 - j)
+			}
+		}
+		return mask
+	}
+	var sets []string
+	setOf := map[int]bool{}
+	for _, i := range queries {
+		mask := maskOf(asked[i].q.By)
+		if setOf[mask] {
+			continue
+		}
+		setOf[mask] = true
+		group := []string{"week"}
+		for _, d := range dims {
+			if slices.Contains(asked[i].q.By, d) {
+				group = append(group, quoteIdent(d))
+			}
+		}
+		sets = append(sets, "("+strings.Join(group, ", ")+")")
+	}
+
+	// The pass reads the weeks of every query and the filters they all have.
+	var from, to time.Time
+	for n, i := range queries {
+		a := asked[i]
+		if n == 0 || from.IsZero() || (!a.from.IsZero() && a.from.Before(from)) {
+			from = a.from
+		}
+		if a.from.IsZero() {
+			from = time.Time{}
+			break
+		}
+	}
+	for n, i := range queries {
+		a := asked[i]
+		if n == 0 || (!to.IsZero() && a.to.After(to)) {
+			to = a.to
+		}
+		if a.to.IsZero() {
+			to = time.Time{}
+			break
+		}
+	}
+	shared := sharedFilters(asked, queries)
+	where, args := weekFilter(from, to)
+	for _, d := range sortedKeys(shared) {
+		where, args = appendIn(where, args, d, shared[d])
+	}
+	// Each query keeps the groups of its cut within its weeks and its own filters.
+	var having []string
+	var hargs []any
+	grouping := "0"
+	if len(dims) > 0 {
+		grouping = "GROUPING(" + strings.Join(quoteIdents(dims), ", ") + ")"
+	}
+	for _, i := range queries {
+		a := asked[i]
+		cond := []string{fmt.Sprintf("%s = %d", grouping, maskOf(a.q.By))}
+		if !a.from.IsZero() && !a.from.Equal(from) {
+			cond = append(cond, "week >= CAST(? AS DATE)")
+			hargs = append(hargs, a.from.Format(time.DateOnly))
+		}
+		if !a.to.IsZero() && !a.to.Equal(to) {
+			cond = append(cond, "week <= CAST(? AS DATE)")
+			hargs = append(hargs, a.to.Format(time.DateOnly))
+		}
+		for _, d := range sortedKeys(a.q.Filters) {
+			if _, ok := shared[d]; !ok {
+				cond, hargs = appendIn(cond, hargs, d, a.q.Filters[d])
+			}
+		}
+		having = append(having, "("+strings.Join(cond, " AND ")+")")
+	}
+	args = append(args, hargs...)
+
+	sel := []string{"week"}
+	for _, d := range dims {
+		sel = append(sel, "CAST("+quoteIdent(d)+" AS VARCHAR)")
+	}
+	sel = append(sel, grouping)
+	sel = append(sel, formulaColumns(formulas)...)
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(m.Name) +
+		" WHERE " + strings.Join(where, " AND ") +
+		" GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + ")" +
+		" HAVING " + strings.Join(having, " OR ")
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, explainQueryError(m, err)
+	}
+	defer rows.Close()
+	out := make([][]KPIValue, len(queries))
+	for rows.Next() {
+		var week time.Time
+		var mask int
+		vals := make([]sql.NullString, len(dims))
+		nums := make([]sql.NullFloat64, 3*len(formulas))
+		dest := []any{&week}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		dest = append(dest, &mask)
+		for i := range nums {
+			dest = append(dest, &nums[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("cannot read the KPIs of %s: %w", m.Name, err)
+		}
+		for n, i := range queries {
+			a := asked[i]
+			if mask != maskOf(a.q.By) || !a.keeps(week, dims, vals, shared) {
+				continue
+			}
+			cut := map[string]string{}
+			for j, d := range dims {
+				if slices.Contains(a.q.By, d) {
+					cut[d] = vals[j].String
+				}
+			}
+			for _, k := range a.kpis {
+				c, ok := col[k.Name]
+				if !ok {
+					continue // a KPI of another mart
+				}
+				out[n] = append(out[n], kpiValue(k, formulas[c], week, cut, nums[3*c:3*c+3]))
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// keeps tells whether a group of the query's cut is within its weeks and its filters
+// beyond shared (the HAVING clause sorts the groups out; a cut two queries share needs
+// this to tell their groups apart).
+func (a cutQuery) keeps(week time.Time, dims []string, vals []sql.NullString, shared map[string][]string) bool {
+	if (!a.from.IsZero() && week.Before(a.from)) || (!a.to.IsZero() && week.After(a.to)) {
+		return false
+	}
+	for d, allowed := range a.q.Filters {
+		if _, ok := shared[d]; ok {
+			continue
+		}
+		j := slices.Index(dims, d)
+		if j < 0 || !vals[j].Valid || !slices.Contains(allowed, vals[j].String) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendIn adds the condition that column d takes one of vals ("false" for none).
+func appendIn(where []string, args []any, d string, vals []string) ([]string, []any) {
+	if len(vals) == 0 {
+		return append(where, "false"), args
+	}
+	marks := make([]string, len(vals))
+	for i, v := range vals {
+		marks[i] = "?"
+		args = append(args, v)
+	}
+	return append(where, fmt.Sprintf("%s IN (%s)", quoteIdent(d), strings.Join(marks, ", "))), args
+}

@@ -1,0 +1,148 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/gen"
+	"github.com/orderflow/orderflow/store"
+)
+
+// QueryCuts returns, for each query, exactly what Query returns for it alone: on the
+// hand-checked flow fixture and on a small generated company.
+func TestQueryCutsMatchesQuery(t *testing.T) {
+	ctx := context.Background()
+	f := func(name string, st *store.Store, top map[string][]string) {
+		t.Helper()
+		t.Run(name, func(t *testing.T) {
+			checkQueryCuts(t, ctx, st, cutQueries(top))
+		})
+	}
+
+	flow := openStore(t)
+	loadCanonical(t, flow, "../testdata/kpi/flow")
+	mustBuild(t, flow, config.Default(), "2026-11-23")
+	f("flow", flow, map[string][]string{"customer": {"C1", "C3"}, "country": {"DE"}})
+
+	if testing.Short() {
+		return
+	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	extracts := filepath.Join(t.TempDir(), "extracts")
+	if _, err := gen.Generate(ctx, gen.Options{Out: extracts, Seed: 3, Lines: 3000, AsOf: asOf}); err != nil {
+		t.Fatal(err)
+	}
+	generated := openStore(t)
+	loadCanonical(t, generated, extracts)
+	mustBuild(t, generated, config.Default(), "2026-11-23")
+	top := map[string][]string{}
+	for _, d := range []string{"customer", "country"} {
+		vals := mustQuery(t, generated, KPIQuery{KPIs: []string{"otif_line"}, By: []string{d}})
+		for _, v := range vals {
+			if len(top[d]) < 5 && !slices.Contains(top[d], v.Dims[d]) {
+				top[d] = append(top[d], v.Dims[d])
+			}
+		}
+	}
+	f("generated", generated, top)
+}
+
+// cutQueries are the kinds of query Collect asks together: the total, each dimension
+// alone (some kept to their top values), crossings, other weeks, a portfolio.
+func cutQueries(top map[string][]string) []KPIQuery {
+	year := KPIQuery{From: "2025-W48", To: "2026-W47"}
+	var qs []KPIQuery
+	add := func(q KPIQuery) { qs = append(qs, q) }
+	add(year)
+	for _, by := range [][]string{
+		{"site"}, {"customer"}, {"country"}, {"carrier"}, {"transport_mode"}, {"incoterm"}, {"family"},
+		{"site", "country"}, {"site", "carrier"}, {"customer", "sku"},
+	} {
+		q := year
+		q.By = by
+		for _, d := range by {
+			if vals, ok := top[d]; ok {
+				if q.Filters == nil {
+					q.Filters = map[string][]string{}
+				}
+				q.Filters[d] = vals
+			}
+		}
+		add(q)
+	}
+	// The snapshot KPIs over every week, total and by customer.
+	snap := []string{"backlog_lines", "backlog_value", "open_lines", "open_order_value", "open_claims"}
+	add(KPIQuery{KPIs: snap})
+	add(KPIQuery{KPIs: snap, By: []string{"customer"}})
+	// A quarter, a single week, an open end, a KPI alone, an empty filter.
+	add(KPIQuery{From: "2026-W35", To: "2026-W47", By: []string{"carrier"}})
+	add(KPIQuery{From: "2026-W47", To: "2026-W47", By: []string{"site"}})
+	add(KPIQuery{From: "2026-W40", By: []string{"region"}})
+	add(KPIQuery{KPIs: []string{"otif_line", "days_late_p90", "perfect_order"}, To: "2026-W46", By: []string{"customer"},
+		Filters: map[string][]string{"customer": top["customer"][:1]}})
+	add(KPIQuery{From: "2026-W40", By: []string{"country"}, Filters: map[string][]string{"country": {}}})
+	// A filter on a dimension outside the cut: that query reads its marts alone.
+	add(KPIQuery{From: "2026-W40", By: []string{"site"}, Filters: map[string][]string{"country": top["country"]}})
+	return qs
+}
+
+func checkQueryCuts(t *testing.T, ctx context.Context, st *store.Store, qs []KPIQuery) {
+	t.Helper()
+	got, err := QueryCuts(ctx, st.DB, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(qs) {
+		t.Fatalf("QueryCuts returned %d answers to %d queries", len(got), len(qs))
+	}
+	same := func(qs []KPIQuery, got [][]KPIValue) {
+		t.Helper()
+		for i, q := range qs {
+			want := mustQuery(t, st, q)
+			g, _ := json.Marshal(got[i])
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Errorf("query %d %+v:\nQueryCuts %d values %.600s\nQuery     %d values %.600s", i, q, len(got[i]), g, len(want), w)
+			}
+		}
+	}
+	same(qs, got)
+	// Every query alone, and a portfolio every query shares.
+	for i, q := range qs {
+		one, err := QueryCuts(ctx, st.DB, []KPIQuery{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(qs[i:i+1], one)
+	}
+	var sites []string
+	for _, v := range mustQuery(t, st, KPIQuery{KPIs: []string{"otif_line"}, By: []string{"site"}}) {
+		if !slices.Contains(sites, v.Dims["site"]) {
+			sites = append(sites, v.Dims["site"])
+		}
+	}
+	portfolio := make([]KPIQuery, len(qs))
+	for i, q := range qs {
+		q.Filters = map[string][]string{"site": sites[:max(1, len(sites)/2)]}
+		portfolio[i] = q
+	}
+	got, err = QueryCuts(ctx, st.DB, portfolio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(portfolio, got)
+}
+
+func mustQuery(t *testing.T, st *store.Store, q KPIQuery) []KPIValue {
+	t.Helper()
+	vals, err := Query(context.Background(), st.DB, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals
+}
