@@ -165,18 +165,29 @@ replaced_document AS (
 document_issue AS (
     SELECT DISTINCT order_id
     FROM (SELECT * FROM bad_document EXCEPT ALL SELECT * FROM replaced_document)
+),
+order_flags AS (
+    -- one row per order (few next to the lines): the lines then take their order's
+    -- verdicts in one join whose hash table holds the orders, which keeps the lines in
+    -- the order they were read (by date, as extracts come)
+    SELECT
+        o.*,
+        c.order_id IS NOT NULL                                       AS order_has_claim,
+        d.order_id IS NOT NULL                                       AS order_has_document_issue,
+        o.order_otif AND c.order_id IS NULL AND d.order_id IS NULL   AS perfect_order
+    FROM order_kpi o
+    LEFT JOIN claimed c USING (order_id)
+    LEFT JOIN document_issue d USING (order_id)
 )
 SELECT
     l.*,
     o.order_is_due,
     o.order_week,
     o.order_otif,
-    c.order_id IS NOT NULL                                       AS order_has_claim,
-    d.order_id IS NOT NULL                                       AS order_has_document_issue,
-    o.order_otif AND c.order_id IS NULL AND d.order_id IS NULL   AS perfect_order
+    o.order_has_claim,
+    o.order_has_document_issue,
+    o.perfect_order
 FROM line_kpi l
-JOIN order_kpi o USING (order_id)
-LEFT JOIN claimed c USING (order_id)
-LEFT JOIN document_issue d USING (order_id)
+JOIN order_flags o USING (order_id)
 -- (not sorted by week: the lines keep roughly the order of the extract, which is by date,
 -- and sorting ten million rows would cost more than it saves a one-week query)
