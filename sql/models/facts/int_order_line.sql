@@ -151,7 +151,7 @@ bad_document AS (
     -- Documents missing or rejected. There are several per shipment: rather than
     -- deduplicating them all (stg_documents), take the few bad rows here and drop those
     -- that a later row of the same key replaces (the staging rule: latest load, last row).
-    SELECT order_id, shipment_id, lower(trim(doc_type)) AS doc_type, _load_id, _row
+    SELECT order_id, shipment_id, lower(trim(doc_type)) AS doc_type, _load_id, _row, rowid AS rid
     FROM documents
     WHERE lower(trim(status)) IN ('missing', 'rejected')
 ),
@@ -160,7 +160,8 @@ replaced_document AS (
     FROM bad_document b
     JOIN documents n ON n.order_id = b.order_id AND n.shipment_id = b.shipment_id
     WHERE lower(trim(n.doc_type)) = b.doc_type
-      AND (n._load_id > b._load_id OR (n._load_id = b._load_id AND n._row > b._row))
+      AND (n._load_id > b._load_id
+           OR (n._load_id = b._load_id AND (n._row > b._row OR (n._row IS NULL AND n.rowid > b.rid))))
 ),
 document_issue AS (
     SELECT DISTINCT order_id

@@ -16,9 +16,10 @@ SELECT
     cost,
     lower(nullif(trim(status), ''))        AS status
 FROM claims
--- Left out: the rows a later row of the same key replaces (latest load, then last row).
+-- Left out: the rows a later row of the same key replaces (latest load, then last row of
+-- the file: _row, or the order of the table where the fast CSV path left _row NULL).
 -- A window over the key columns alone finds them (few), much cheaper than one that
 -- carries every column.
 WHERE rowid NOT IN (
     SELECT rowid FROM claims
-    QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY _load_id DESC, _row DESC) > 1)
+    QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)

@@ -17,9 +17,10 @@ SELECT
     lc_expiry_date,
     lower(nullif(trim(status), ''))           AS status
 FROM orders
--- Left out: the rows a later row of the same key replaces (latest load, then last row).
+-- Left out: the rows a later row of the same key replaces (latest load, then last row of
+-- the file: _row, or the order of the table where the fast CSV path left _row NULL).
 -- A window over the key columns alone finds them (few), much cheaper than one that
 -- carries every column.
 WHERE rowid NOT IN (
     SELECT rowid FROM orders
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _load_id DESC, _row DESC) > 1)
+    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
