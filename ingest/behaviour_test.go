@@ -306,3 +306,35 @@ func TestParquetJSONAndXLSX(t *testing.T) {
 	f("SELECT sku || ' ' || requested_date::VARCHAR || ' ' || promised_date::VARCHAR FROM order_lines WHERE order_id = 'A1-xl'", "000042 2026-03-02 2026-03-04")
 	f("SELECT ordered_qty::VARCHAR || ' ' || line_no FROM order_lines WHERE order_id = 'A2-xl'", "7.2500 1")
 }
+
+// Spaces and no-break spaces around a value are trimmed (only such values go through
+// trim); a key of spaces only is missing; an empty text from JSON is NULL.
+func TestSpacesAroundValues(t *testing.T) {
+	st := newStore(t)
+	dir := t.TempDir()
+	csv := writeFile(t, dir, "lines.csv", "order_id,line_no,sku,ordered_qty,unit_price,requested_date,promised_date,planned_ship_date,status\n"+
+		"\" A1 \",1, S1,10,2.5,2026-03-02,,,open \n"+
+		"A2,1,\u00a0S2\u00a0,10,2.5,2026-03-02,,,\u00a0\n"+
+		"\"   \",1,S3,10,2.5,2026-03-02,,,open\n")
+	r := load(t, st, Options{}, csv)[0]
+	if r.RowsLoaded != 2 || r.RowsRejected != 1 {
+		t.Fatalf("%d loaded, %d rejected; want 2 and the key of spaces rejected", r.RowsLoaded, r.RowsRejected)
+	}
+	got := func(q string) string {
+		var s string
+		if err := st.DB.QueryRow(q).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if g := got(`SELECT string_agg(order_id || '|' || sku || '|' || coalesce(status, 'NULL'), ' ' ORDER BY order_id) FROM order_lines`); g != "A1|S1|open A2|S2|NULL" {
+		t.Fatalf("values %q, want them trimmed: A1|S1|open A2|S2|NULL", g)
+	}
+	js := writeFile(t, dir, "lines.json", `[{"order_id":"J1","line_no":"1","sku":"","ordered_qty":"3","unit_price":"1","requested_date":"2026-03-02","promised_date":"","planned_ship_date":"","status":" "}]`)
+	if r := load(t, st, Options{}, js)[0]; r.Err != nil || r.RowsLoaded != 1 {
+		t.Fatalf("JSON load: %+v", r)
+	}
+	if g := got(`SELECT coalesce(sku, 'NULL') || '|' || coalesce(status, 'NULL') FROM order_lines WHERE order_id = 'J1'`); g != "NULL|NULL" {
+		t.Fatalf("empty texts of JSON read %q, want NULL|NULL", g)
+	}
+}

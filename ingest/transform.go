@@ -151,11 +151,19 @@ func (pc *planContext) clean(col string) string {
 	for _, pat := range pc.opts.NullPatterns {
 		conds = append(conds, fmt.Sprintf("regexp_matches(%s, %s)", col, sqlString(pat)))
 	}
-	base := fmt.Sprintf("nullif(trim(%s), '')", col)
+	base := trimmed(col)
 	if len(conds) == 0 {
 		return base
 	}
 	return fmt.Sprintf("(CASE WHEN %s THEN NULL ELSE %s END)", strings.Join(conds, " OR "), base)
+}
+
+// trimmed is col without the spaces around it, NULL when nothing else is left. trim()
+// is only called on a value that starts or ends with a space or a no-break space (the
+// ones exports pad with): on ten million rows of keys, trimming every value cost a
+// third of the mapping.
+func trimmed(col string) string {
+	return fmt.Sprintf("(CASE WHEN %[1]s = '' OR starts_with(%[1]s, ' ') OR ends_with(%[1]s, ' ') OR starts_with(%[1]s, chr(160)) OR ends_with(%[1]s, chr(160)) THEN nullif(trim(%[1]s), '') ELSE %[1]s END)", col)
 }
 
 func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan, error) {
