@@ -62,10 +62,16 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 	if progress == nil {
 		progress = io.Discard
 	}
-	db := st.DB
+	// One connection runs the whole build: temp models are tables of that connection.
+	db, err := st.DB.Conn(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer db.Close()
 	if err := dropStaged(ctx, db); err != nil { // left by a build that was killed
 		return rep, err
 	}
+	defer dropTemp(context.WithoutCancel(ctx), db, p)
 	stage, err := newStaging(p)
 	if err != nil {
 		return rep, err
@@ -247,8 +253,18 @@ func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
 	return nil
 }
 
+// dropTemp drops the temp models of a build, which would otherwise live on with the
+// pooled connection.
+func dropTemp(ctx context.Context, db querier, p *Project) {
+	for _, m := range p.Models {
+		if m.Materialized == "temp" {
+			db.ExecContext(ctx, "DROP TABLE IF EXISTS temp.main."+quoteIdent(m.Name+stagedSuffix))
+		}
+	}
+}
+
 // dropStaged drops every object a build left under a staged name.
-func dropStaged(ctx context.Context, db *sql.DB) error {
+func dropStaged(ctx context.Context, db querier) error {
 	rows, err := db.QueryContext(ctx, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
 		FROM information_schema.tables WHERE table_schema = 'main' AND suffix(table_name, ?)`, stagedSuffix)
 	if err != nil {
@@ -275,19 +291,22 @@ func dropStaged(ctx context.Context, db *sql.DB) error {
 }
 
 // buildModel creates the staged table or view of one model.
-func buildModel(ctx context.Context, db *sql.DB, m *Model, stage *staging) (ModelRun, error) {
+func buildModel(ctx context.Context, db querier, m *Model, stage *staging) (ModelRun, error) {
 	start := time.Now()
 	run := ModelRun{Name: m.Name, Materialized: m.Materialized, Rows: -1}
 	kind := "VIEW"
-	if m.Materialized == "table" {
+	switch m.Materialized {
+	case "table":
 		kind = "TABLE"
+	case "temp":
+		kind = "TEMP TABLE"
 	}
 	staged := quoteIdent(stage.name(m.Name))
 	stmt := fmt.Sprintf("CREATE %s %s AS\n%s", kind, staged, stage.rewrite(m.SQL))
 	if _, err := db.ExecContext(ctx, stmt); err != nil {
 		return run, fmt.Errorf("cannot build model %s (sql/%s): %w", m.Name, m.Path, err)
 	}
-	if kind == "TABLE" {
+	if kind != "VIEW" {
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+staged).Scan(&run.Rows); err != nil {
 			return run, err
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/orderflow/orderflow/config"
 )
@@ -46,7 +48,7 @@ func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 	}
 	mustBuild(t, st, config.Default(), "2026-11-23")
 	got := func() string {
-		rows, err := st.DB.QueryContext(ctx, "SELECT order_id || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM dim_order_line ORDER BY order_id")
+		rows, err := st.DB.QueryContext(ctx, "SELECT order_id || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM int_order_line ORDER BY order_id")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,5 +69,45 @@ func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 	mustBuild(t, st, config.Default(), "2026-11-23")
 	if g := got(); g != "O1=7 O2=8" {
 		t.Fatalf("after the newer extract: lines %s, want O1=7 O2=8", g)
+	}
+}
+
+// A temp model is a table of the build only: tables built from it remain, it does not,
+// and a view (read after the build) may not read it.
+func TestTempModel(t *testing.T) {
+	st := openStore(t)
+	if _, err := st.DB.Exec(`INSERT INTO orders (order_id, _load_id, _row) VALUES ('O1', 1, 1), ('O2', 1, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseProject(fstest.MapFS{
+		"models/a.sql": {Data: []byte("-- materialized: temp\n-- test: unique(order_id)\nSELECT order_id FROM orders")},
+		"models/b.sql": {Data: []byte("-- materialized: table\nSELECT count(*) AS n FROM a")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	for range 2 { // the second build finds no leftover of the first
+		rep, err := build(context.Background(), st, p, config.Default(), asOf, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Models[0].Name != "a" || rep.Models[0].Rows != 2 || len(rep.Tests) != 1 {
+			t.Fatalf("build report %+v", rep)
+		}
+	}
+	var n int
+	if err := st.DB.QueryRow("SELECT n FROM b").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("b = %d (%v), want 2", n, err)
+	}
+	if err := st.DB.QueryRow("SELECT count(*) FROM a").Scan(&n); err == nil {
+		t.Fatal("the temp model a outlived its build")
+	}
+	_, err = parseProject(fstest.MapFS{
+		"models/a.sql": {Data: []byte("-- materialized: temp\nSELECT order_id FROM orders")},
+		"models/v.sql": {Data: []byte("SELECT * FROM a")},
+	})
+	if err == nil || !strings.Contains(err.Error(), "models/v.sql reads a, a temp model that lives for the build only") {
+		t.Fatalf("error %v, want a view reading a temp model refused", err)
 	}
 }

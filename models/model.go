@@ -5,7 +5,8 @@
 // or a view of that name. What it reads is found in its SQL (any other model's name), so
 // the build order needs no declaration. Its leading comment block carries directives:
 //
-//	-- materialized: table            (default: view)
+//	-- materialized: table            (default: view; temp: a table that lives for the
+//	                                   build only, for intermediate rows no one reads after)
 //	-- test: unique(order_id, line_no)  data tests, run after every model is built
 //	-- explain: order_id, line_no, ...  the columns `kpi --explain` lists (marts)
 //	-- kpi: otif_line                   a KPI computed over the model's rows (marts):
@@ -38,7 +39,7 @@ import (
 type Model struct {
 	Name         string // file name without .sql: the table or view it builds
 	Path         string // inside sql.Models, such as models/facts/fct_order_line.sql
-	Materialized string // table or view
+	Materialized string // table, view or temp (a table of the build only)
 	SQL          string // the SELECT, with its comments
 	Deps         []string
 	Tests        []DataTest
@@ -110,6 +111,14 @@ func parseProject(fsys fs.FS) (*Project, error) {
 	}
 	for _, m := range p.Models {
 		m.Deps = findDeps(m, p.byName)
+		if m.Materialized == "view" || len(m.KPIs) > 0 {
+			// A view (or a KPI, queried after the build) would read a table gone by then.
+			for _, d := range m.Deps {
+				if p.byName[d].Materialized == "temp" {
+					return nil, fmt.Errorf("%s reads %s, a temp model that lives for the build only: make %s a table, or %s a table or temp model", m.Path, d, d, m.Name)
+				}
+			}
+		}
 		for _, f := range m.KPIs {
 			if prev, dup := p.kpis[f.Name]; dup {
 				return nil, fmt.Errorf("KPI %s is defined twice: in %s and %s", f.Name, prev.model.Path, m.Path)
@@ -203,8 +212,8 @@ func parseModel(file, body string) (*Model, error) {
 		closeKPI()
 		switch key {
 		case "materialized":
-			if val != "table" && val != "view" {
-				return nil, bad(fmt.Sprintf("materialized: %q must be table or view", val))
+			if val != "table" && val != "view" && val != "temp" {
+				return nil, bad(fmt.Sprintf("materialized: %q must be table, view or temp", val))
 			}
 			m.Materialized = val
 		case "test":

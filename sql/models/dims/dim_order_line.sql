@@ -4,8 +4,9 @@
 --   deadline     = due_date + params.late_tolerance_days
 --   required_qty = ordered_qty x (1 - params.qty_tolerance)
 --   is_counted   = the line counts for the service KPIs: not cancelled, quantity > 0
--- cut_id 0: the order is unknown.
--- materialized: table
+-- cut_id 0: the order is unknown. A temp table: the facts read it during the build, no
+-- one after (it saves writing ten million rows to disk).
+-- materialized: temp
 -- test: unique(order_id, line_no)
 -- test: not_null(cut_id, is_counted)
 SELECT
