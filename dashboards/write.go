@@ -23,8 +23,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/orderflow/orderflow/dashboards/assets"
 	"github.com/orderflow/orderflow/i18n"
@@ -49,31 +51,51 @@ func Write(dir string, data Data, lang string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create dashboard folder: %w", err)
 	}
-	var paths []string
-	for _, p := range Pages {
-		var buf bytes.Buffer
-		// A page over the limit drops its smaller cuts and line samples, by
-		// halves, rather than fail.
-		for ix.shrink = 0; ; ix.shrink++ {
-			buf.Reset()
-			if err := ix.render(&buf, p, lang); err != nil {
-				return nil, err
-			}
-			if buf.Len() <= MaxPageBytes {
-				break
-			}
-			if ix.shrink == 3 {
-				return nil, fmt.Errorf("cannot write page %s: it would weigh %d bytes, over the %d limit; embed fewer cuts or weeks",
-					p.ID, buf.Len(), MaxPageBytes)
-			}
+	// The pages are drawn side by side: each reads the index and shrinks only its copy.
+	paths := make([]string, len(Pages))
+	errs := make([]error, len(Pages))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range Pages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			paths[i], errs[i] = writePage(dir, *ix, p, lang)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		path := filepath.Join(dir, p.ID+".html")
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			return nil, fmt.Errorf("cannot write page %s: %w", p.ID, err)
-		}
-		paths = append(paths, path)
 	}
 	return paths, nil
+}
+
+// writePage writes the file of page p into dir; a page over the limit drops its
+// smaller cuts and line samples, by halves, rather than fail.
+func writePage(dir string, ix index, p Page, lang string) (string, error) {
+	var buf bytes.Buffer
+	for ix.shrink = 0; ; ix.shrink++ {
+		buf.Reset()
+		if err := ix.render(&buf, p, lang); err != nil {
+			return "", err
+		}
+		if buf.Len() <= MaxPageBytes {
+			break
+		}
+		if ix.shrink == 3 {
+			return "", fmt.Errorf("cannot write page %s: it would weigh %d bytes, over the %d limit; embed fewer cuts or weeks",
+				p.ID, buf.Len(), MaxPageBytes)
+		}
+	}
+	path := filepath.Join(dir, p.ID+".html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("cannot write page %s: %w", p.ID, err)
+	}
+	return path, nil
 }
 
 // Render writes the page with the given id (one of Pages) to w; the HTTP

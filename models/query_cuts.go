@@ -13,8 +13,8 @@ import (
 
 // QueryCuts answers several queries at once, each with exactly the values Query would
 // return for it, in the same order. The queries that read the same mart share one pass
-// over it (GROUP BY GROUPING SETS, one set per cut), instead of one pass each: the
-// marts are views over the fact joins, which a pass computes again. Queries may differ
+// over it (GROUP BY GROUPING SETS, one set per cut), instead of one pass each: a pass
+// reads the mart's view and its joins once and feeds every cut. Queries may differ
 // by KPIs, cut, week range and filters; a filter one query has and another has not
 // must be on a dimension of its own cut (such as the largest customers of a cut by
 // customer), else that query reads the mart alone.
@@ -59,10 +59,11 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 			passes = append(passes, pass{m, group})
 		}
 	}
-	// The passes run side by side, as the marts of Query do.
+	// Two passes at a time: while DuckDB aggregates one, Go reads the rows of the other
+	// (more only compete for the same cores and memory on a large company).
 	results := make([][][]KPIValue, len(passes))
 	errs := make([]error, len(passes))
-	sem := make(chan struct{}, 4)
+	sem := make(chan struct{}, 2)
 	var wg sync.WaitGroup
 	for i, ps := range passes {
 		wg.Add(1)
@@ -97,26 +98,49 @@ type cutQuery struct {
 }
 
 // sortValues orders values as Query returns them: by KPI (registry order), week, then
-// the values of the dimensions of by.
+// the values of the dimensions of by. The keys are read once: a cut of a year holds
+// hundreds of thousands of values.
 func sortValues(out []KPIValue, by []string) {
 	rank := map[string]int{}
 	for i, k := range Registry() {
 		rank[k.Name] = i
 	}
-	slices.SortStableFunc(out, func(a, b KPIValue) int {
-		if a.KPI != b.KPI {
-			return cmp.Compare(rank[a.KPI], rank[b.KPI])
+	type key struct {
+		rank int
+		week string
+		dims []string
+		pos  int
+	}
+	keys := make([]key, len(out))
+	for i, v := range out {
+		k := key{rank: rank[v.KPI], week: v.Week, pos: i}
+		if len(by) > 0 {
+			k.dims = make([]string, len(by))
+			for j, d := range by {
+				k.dims[j] = v.Dims[d]
+			}
 		}
-		if c := strings.Compare(a.Week, b.Week); c != 0 {
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
 			return c
 		}
-		for _, d := range by {
-			if c := strings.Compare(a.Dims[d], b.Dims[d]); c != 0 {
+		if c := strings.Compare(a.week, b.week); c != 0 {
+			return c
+		}
+		for j := range a.dims {
+			if c := strings.Compare(a.dims[j], b.dims[j]); c != 0 {
 				return c
 			}
 		}
-		return 0
+		return cmp.Compare(a.pos, b.pos) // stable
 	})
+	sorted := make([]KPIValue, len(out))
+	for i, k := range keys {
+		sorted[i] = out[k.pos]
+	}
+	copy(out, sorted)
 }
 
 // sharePasses splits the queries of a mart into passes: those whose filters, beyond

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -46,8 +45,8 @@ type Plan struct {
 
 // DashboardPlan gathers what the eight dashboard pages and the weekly report draw: a
 // year, the total, each filter and breakdown dimension alone, and the site crossed with
-// the country and the carrier (a site manager's view). Each cut is one pass of
-// models.Query over every mart, so the crossings are few.
+// the country and the carrier (a site manager's view). The cuts share one pass over
+// each mart (models.QueryCuts), but each adds its own aggregation: the crossings are few.
 func DashboardPlan() Plan {
 	return Plan{
 		Weeks: 52,
@@ -157,24 +156,9 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	for i := plan.Weeks - 1; i >= 0; i-- {
 		f.Weeks = append(f.Weeks, models.FormatWeek(last.AddDate(0, 0, -7*i)))
 	}
-	total, err := models.Query(ctx, db, models.KPIQuery{From: f.Weeks[0], To: f.Week, Filters: f.Filters})
-	if err != nil {
-		return nil, err
-	}
-	// The axis starts with the first week that has figures: a young database shows no
-	// empty months.
-	first := f.Week
-	for _, v := range total {
-		if v.Week < first {
-			first = v.Week
-		}
-	}
-	f.Weeks = f.Weeks[slices.Index(f.Weeks, first):]
-	f.lap("total")
-	f.Values = total
-
+	// The cuts' weeks, read off the full axis: the weeks before the first with figures
+	// have none in any cut either.
 	cutFrom := f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
-	f.CutFrom = cutFrom
 	cuts := slices.Clone(plan.Cuts)
 	for _, d := range claimDims {
 		if slices.Contains(models.Dimensions(), d) {
@@ -186,12 +170,35 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		return nil, err
 	}
 	f.lap("top values")
-	if err := f.queryCuts(ctx, db, cuts, cutFrom, top); err != nil {
-		return nil, err
+	// Every KPI figure in one models.QueryCuts, one pass over each mart: the total over
+	// the axis, each cut over its weeks, the snapshot KPIs over every week.
+	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, f.cutQueries(cuts, cutFrom, top)...)
+	snapshot := snapshotQueries(f.Filters)
+	qs = append(qs, snapshot...)
+	answers, err := models.QueryCuts(ctx, db, qs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot compute the KPIs: %w", err)
+	}
+	total := answers[0]
+	// The axis starts with the first week that has figures: a young database shows no
+	// empty months.
+	first := f.Week
+	for _, v := range total {
+		if v.Week < first {
+			first = v.Week
+		}
+	}
+	f.Weeks = f.Weeks[slices.Index(f.Weeks, first):]
+	f.CutFrom = f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
+	for _, a := range answers[:len(answers)-len(snapshot)] {
+		f.Values = append(f.Values, a...)
+	}
+	for _, a := range answers[len(answers)-len(snapshot):] {
+		f.Snapshot.Values = append(f.Snapshot.Values, a...)
 	}
 	f.buildIndex()
 
-	f.lap("cuts")
+	f.lap("kpis")
 	if f.Currency, err = mainCurrency(ctx, db); err != nil {
 		return nil, err
 	}
@@ -207,10 +214,6 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	f.lap("drill")
 	f.Controls = controls(f, cfg, controlKPIs())
 	f.lap("controls")
-	if f.Snapshot, err = collectSnapshot(ctx, db, f.Filters); err != nil {
-		return nil, err
-	}
-	f.lap("snapshot")
 	if f.StockRisks, err = stockRisks(ctx, db, 12, f.Filters); err != nil {
 		return nil, err
 	}
@@ -275,14 +278,11 @@ func (f *Facts) lap(step string) {
 	f.started = now
 }
 
-// queryCuts runs models.Query for each cut, two at a time: while DuckDB aggregates one
-// cut, Go reads the rows of the other.
-func (f *Facts) queryCuts(ctx context.Context, db *sql.DB, cuts [][]string, from string, top map[string][]string) error {
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for _, by := range cuts {
+// cutQueries are the queries of the cuts, from the week from: each limited to the
+// portfolio and, on a dimension with many values, to its top values.
+func (f *Facts) cutQueries(cuts [][]string, from string, top map[string][]string) []models.KPIQuery {
+	qs := make([]models.KPIQuery, len(cuts))
+	for i, by := range cuts {
 		q := models.KPIQuery{From: from, To: f.Week, By: by}
 		for d, vals := range f.Filters {
 			if q.Filters == nil {
@@ -298,25 +298,9 @@ func (f *Facts) queryCuts(ctx context.Context, db *sql.DB, cuts [][]string, from
 				q.Filters[d] = vals
 			}
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			vals, err := models.Query(ctx, db, q)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("cannot compute the KPIs by %s: %w", strings.Join(q.By, ", "), err)
-				}
-				return
-			}
-			f.Values = append(f.Values, vals...)
-		}()
+		qs[i] = q
 	}
-	wg.Wait()
-	return firstErr
+	return qs
 }
 
 // controlKPIs are the KPIs the dashboards draw a control chart of.

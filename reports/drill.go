@@ -194,26 +194,47 @@ func hasAll(cols, need []string) bool {
 
 // querySamples runs one sample query: by week of the total when dims is empty, else
 // by value of each of dims over the weeks, in one pass over the mart (a value of a
-// dimension of keep must be one of its kept values).
+// dimension of keep must be one of its kept values). Each group keeps its limit rows
+// of most value (then by order and line) with arg_min over a hash aggregate, rather
+// than sorting every row of the mart in a window.
 func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec, cols, dims []string, from, to string, limit int, keep, filters map[string][]string) ([]Sample, error) {
-	sel := []string{"week"}
-	for _, c := range drillCols {
-		if slices.Contains(cols, c) {
-			sel = append(sel, "CAST("+quoteIdent(c)+" AS VARCHAR)")
-		} else {
-			sel = append(sel, "NULL::VARCHAR")
-		}
-	}
 	rtext := spec.rtext
 	if rtext == "" {
 		rtext = "NULL::VARCHAR"
 	}
 	value := "CAST(" + spec.value + " AS DOUBLE)"
-	sel = append(sel,
-		"CAST("+spec.due+" AS DATE)", "CAST("+spec.done+" AS DATE)",
-		"CAST("+spec.qty+" AS DOUBLE)", value,
-		"CAST("+colOr(cols, "days_late", "0")+" AS DOUBLE)",
-		spec.reason, "CAST("+spec.rqty+" AS DOUBLE)", rtext)
+	// The row of a sample, as the fields of a struct.
+	fields := []string{"week AS week"}
+	for i, c := range drillCols {
+		e := "NULL::VARCHAR"
+		if slices.Contains(cols, c) {
+			e = "CAST(" + quoteIdent(c) + " AS VARCHAR)"
+		}
+		fields = append(fields, fmt.Sprintf("%s AS c%d", e, i))
+	}
+	fields = append(fields,
+		"CAST("+spec.due+" AS DATE) AS due", "CAST("+spec.done+" AS DATE) AS done",
+		"CAST("+spec.qty+" AS DOUBLE) AS qty", value+" AS value",
+		"CAST("+colOr(cols, "days_late", "0")+" AS DOUBLE) AS late",
+		spec.reason+" AS reason", "CAST("+spec.rqty+" AS DOUBLE) AS rqty", rtext+" AS rtext")
+	// The order of the rows within a group: most value first (no value last), then by
+	// order and line, no order or line last.
+	row := "{'week': week"
+	for i := range drillCols {
+		row += fmt.Sprintf(", 'c%d': c%d", i, i)
+	}
+	row += ", 'due': due, 'done': done, 'qty': qty, 'value': value, 'late': late, 'reason': reason, 'rqty': rqty, 'rtext': rtext"
+	key := "{'v': coalesce(-value, 'infinity'::DOUBLE)"
+	order := "value DESC NULLS LAST"
+	if slices.Contains(cols, "line_no") {
+		fields = append(fields, "order_id AS _o", "line_no AS _l")
+		row += ", '_o': _o, '_l': _l"
+		key += ", 'o0': _o IS NULL, 'o': _o, 'l0': _l IS NULL, 'l': _l"
+		order += ", _o, _l"
+	}
+	row += "}"
+	key += "}"
+
 	fromDate, err := models.ParseWeek(from)
 	if err != nil {
 		return nil, err
@@ -237,42 +258,46 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 		where = append(where, fw)
 		args = append(args, fargs...)
 	}
-	source := quoteIdent(model)
-	part := "week"
-	var outer []string
+	inner := strings.Join(fields, ", ")
+	var part, groupBy, having string
 	if len(dims) == 0 {
-		sel = append(sel, "NULL::VARCHAR", "NULL::VARCHAR")
+		part = "NULL::VARCHAR AS cut_dim, NULL::VARCHAR AS cut_value"
+		groupBy = "week"
+		order = "week, " + order
 	} else {
-		// each row once per dimension: (dim, value) pairs partition the sample
-		pairs := make([]string, len(dims))
+		// One grouping set per dimension: GROUPING(dims...) tells which.
+		grouping := "GROUPING(" + strings.Join(quoteIdents(dims), ", ") + ")"
+		var names, vals, sets, keeps []string
 		for i, d := range dims {
-			pairs[i] = fmt.Sprintf("{'d': '%s', 'v': CAST(%s AS VARCHAR)}", d, quoteIdent(d))
-			if vals := keep[d]; len(vals) > 0 {
-				marks := make([]string, len(vals))
-				for j, v := range vals {
+			inner += ", CAST(" + quoteIdent(d) + " AS VARCHAR) AS " + quoteIdent(d)
+			mask := (1<<len(dims) - 1) &^ (1 << (len(dims) - 1 - i))
+			names = append(names, fmt.Sprintf("WHEN %d THEN '%s'", mask, d))
+			vals = append(vals, quoteIdent(d))
+			sets = append(sets, "("+quoteIdent(d)+")")
+			if kept := keep[d]; len(kept) > 0 {
+				marks := make([]string, len(kept))
+				for j, v := range kept {
 					marks[j] = "?"
 					args = append(args, v)
 				}
-				outer = append(outer, fmt.Sprintf("(_cut.d <> '%s' OR _cut.v IN (%s))", d, strings.Join(marks, ", ")))
+				keeps = append(keeps, fmt.Sprintf("(%s <> %d OR %s IN (%s))", grouping, mask, quoteIdent(d), strings.Join(marks, ", ")))
 			}
 		}
-		source = fmt.Sprintf("(SELECT *, unnest([%s]) AS _cut FROM %s WHERE %s) AS m", strings.Join(pairs, ", "), quoteIdent(model), strings.Join(where, " AND "))
-		where = outer
-		part = "_cut.d, _cut.v"
-		sel = append(sel, "_cut.d", "_cut.v")
+		part = fmt.Sprintf("CASE %s %s END AS cut_dim, coalesce(%s) AS cut_value", grouping, strings.Join(names, " "), strings.Join(vals, ", "))
+		groupBy = "GROUPING SETS (" + strings.Join(sets, ", ") + ")"
+		if len(keeps) > 0 {
+			having = " HAVING " + strings.Join(keeps, " AND ")
+		}
 	}
-	if len(where) == 0 {
-		where = []string{"true"}
-	}
-	order := value + " DESC NULLS LAST"
-	if slices.Contains(cols, "line_no") {
-		order += ", order_id, line_no"
-	}
-	q := fmt.Sprintf(`SELECT %s, count(*) OVER (PARTITION BY %s) AS total
-		FROM %s WHERE %s
-		QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s) <= %d
-		ORDER BY %s, %s`,
-		strings.Join(sel, ", "), part, source, strings.Join(where, " AND "), part, order, limit, part, order)
+	q := fmt.Sprintf(`WITH samples AS (
+			SELECT %s, count(*) AS total, arg_min(%s, %s, %d) AS top
+			FROM (SELECT %s FROM %s WHERE %s) AS m
+			GROUP BY %s%s
+		), sample_rows AS (SELECT cut_dim, cut_value, total, unnest(top, recursive := true) FROM samples)
+		SELECT week, c0, c1, c2, c3, c4, c5, c6, c7, c8, due, done, qty, value, late, reason, rqty, rtext,
+			cut_dim, cut_value, total
+		FROM sample_rows ORDER BY cut_dim, cut_value, %s`,
+		part, row, key, limit, inner, quoteIdent(model), strings.Join(where, " AND "), groupBy, having, order)
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the rows behind %s: %w", model, err)
@@ -328,3 +353,11 @@ func colOr(cols []string, col, def string) string {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func quoteIdents(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = quoteIdent(n)
+	}
+	return out
+}

@@ -71,10 +71,10 @@ type Ranked struct {
 	Amount float64
 }
 
-// collectSnapshot queries the snapshot KPIs over every week, for the company and by the
-// dimensions a report ranks them by.
-func collectSnapshot(ctx context.Context, db *sql.DB, filters map[string][]string) (Snapshot, error) {
-	var s Snapshot
+// snapshotQueries ask for the snapshot KPIs over every week, for the company and by
+// the dimensions a report ranks them by.
+func snapshotQueries(filters map[string][]string) []models.KPIQuery {
+	var qs []models.KPIQuery
 	for _, by := range append([][]string{nil}, wrap(snapshotDims)...) {
 		var kpis []string
 		for _, name := range snapshotKPIs {
@@ -82,16 +82,11 @@ func collectSnapshot(ctx context.Context, db *sql.DB, filters map[string][]strin
 				kpis = append(kpis, name)
 			}
 		}
-		if len(kpis) == 0 {
-			continue
+		if len(kpis) > 0 {
+			qs = append(qs, models.KPIQuery{KPIs: kpis, By: by, Filters: filters})
 		}
-		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: kpis, By: by, Filters: filters})
-		if err != nil {
-			return s, err
-		}
-		s.Values = append(s.Values, vals...)
 	}
-	return s, nil
+	return qs
 }
 
 func wrap(dims []string) [][]string {
