@@ -136,6 +136,7 @@ line_kpi AS MATERIALIZED (
 order_kpi AS (
     SELECT
         order_id,
+        min(line_key)                                 AS order_key, -- an integer per order: counts distinct orders cheaply
         bool_and(is_due)                              AS order_is_due,
         CAST(date_trunc('week', max(due_date)) AS DATE) AS order_week,
         bool_and(otif)                                AS order_otif
@@ -182,6 +183,7 @@ order_flags AS (
 )
 SELECT
     l.*,
+    o.order_key,
     o.order_is_due,
     o.order_week,
     o.order_otif,

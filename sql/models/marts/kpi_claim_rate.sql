@@ -12,14 +12,15 @@
 -- materialized: view
 SELECT
     'claim' AS source, week, claim_id, shipment_id, order_id, line_no,
-    NULL::VARCHAR AS shipped_line, returned_qty, NULL::DECIMAL(18,4) AS shipped_qty,
+    NULL::BIGINT AS shipped_line, returned_qty, NULL::DECIMAL(18,4) AS shipped_qty,
     customer, country, region, bloc, site, family, sku, carrier, transport_mode, incoterm, lane
 FROM fct_claim
 WHERE is_opened
 UNION ALL
 SELECT
     'shipment', week, NULL, shipment_id, order_id, line_no,
-    order_id || '|' || line_no, NULL, shipped_qty,
+    -- the line, as an integer (a line unknown to the orders gets one from its key)
+    coalesce(line_key, -CAST(hash(order_id, line_no) >> 1 AS BIGINT)), NULL, shipped_qty,
     customer, country, region, bloc, site, family, sku, carrier, transport_mode, incoterm, lane
 FROM fct_shipment
 WHERE is_shipped
