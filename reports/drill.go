@@ -303,6 +303,13 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 		return nil, fmt.Errorf("cannot list the rows behind %s: %w", model, err)
 	}
 	defer rows.Close()
+	return readSamples(rows, model)
+}
+
+// readSamples reads the rows of a sample query (week, the nine text columns, due,
+// done, qty, value, late, reason, rqty, rtext, cut_dim, cut_value, total) into one
+// Sample per week or cut value.
+func readSamples(rows *sql.Rows, model string) ([]Sample, error) {
 	var out []Sample
 	index := map[string]int{}
 	for rows.Next() {

@@ -154,44 +154,5 @@ func windowSamples(ctx context.Context, db *sql.DB, model string, spec drillSpec
 		return nil, fmt.Errorf("cannot list the rows behind %s: %w", model, err)
 	}
 	defer rows.Close()
-	var out []Sample
-	index := map[string]int{}
-	for rows.Next() {
-		var week time.Time
-		var c [9]sql.NullString
-		var due, done sql.NullTime
-		var qty, val, late, rqty sql.NullFloat64
-		var reason, rtext, cutDim, cutValue sql.NullString
-		var total int
-		dest := []any{&week}
-		for i := range c {
-			dest = append(dest, &c[i])
-		}
-		dest = append(dest, &due, &done, &qty, &val, &late, &reason, &rqty, &rtext, &cutDim, &cutValue, &total)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("cannot read the rows behind %s: %w", model, err)
-		}
-		r := DrillRow{
-			Week: models.FormatWeek(week), OrderID: c[0].String, LineNo: c[1].String, Customer: c[2].String,
-			Country: c[3].String, Site: c[4].String, SKU: c[5].String, Carrier: c[6].String,
-			TransportMode: c[7].String, Incoterm: c[8].String, Due: due.Time, Delivered: done.Time,
-			Qty: qty.Float64, Value: val.Float64, DaysLate: late.Float64,
-			Reason: reason.String, ReasonQty: rqty.Float64, ReasonText: rtext.String,
-		}
-		key := r.Week
-		s := Sample{Week: r.Week, Dims: map[string]string{}}
-		if cutDim.Valid {
-			key = cutDim.String + "\x1f" + cutValue.String
-			s = Sample{Dims: map[string]string{cutDim.String: cutValue.String}}
-		}
-		i, ok := index[key]
-		if !ok {
-			s.Total = total
-			i = len(out)
-			index[key] = i
-			out = append(out, s)
-		}
-		out[i].Rows = append(out[i].Rows, r)
-	}
-	return out, rows.Err()
+	return readSamples(rows, model)
 }
