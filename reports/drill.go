@@ -235,28 +235,9 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 	row += "}"
 	key += "}"
 
-	fromDate, err := models.ParseWeek(from)
-	if err != nil {
+	where, args, ok, err := sampleWhere(cols, spec, from, to, filters)
+	if err != nil || !ok {
 		return nil, err
-	}
-	toDate, err := models.ParseWeek(to)
-	if err != nil {
-		return nil, err
-	}
-	where := []string{"week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)"}
-	args := []any{fromDate.Format(time.DateOnly), toDate.Format(time.DateOnly)}
-	if spec.fail != "" {
-		// Only the rows that pull the figure the wrong way: a sample of on-time lines
-		// explains nothing.
-		where = append(where, spec.fail)
-	}
-	if len(filters) > 0 {
-		fw, fargs, ok := filterWhere(cols, filters)
-		if !ok {
-			return nil, nil
-		}
-		where = append(where, fw)
-		args = append(args, fargs...)
 	}
 	inner := strings.Join(fields, ", ")
 	var part, groupBy, having string
@@ -304,6 +285,36 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 	}
 	defer rows.Close()
 	return readSamples(rows, model)
+}
+
+// sampleWhere is the WHERE of a sample query: the weeks from..to, the rows that pull
+// the figure the wrong way, and the portfolio filters (ok false: a filter the model
+// cannot apply, so no sample).
+func sampleWhere(cols []string, spec drillSpec, from, to string, filters map[string][]string) (where []string, args []any, ok bool, err error) {
+	fromDate, err := models.ParseWeek(from)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	toDate, err := models.ParseWeek(to)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	where = []string{"week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)"}
+	args = []any{fromDate.Format(time.DateOnly), toDate.Format(time.DateOnly)}
+	if spec.fail != "" {
+		// Only the rows that pull the figure the wrong way: a sample of on-time lines
+		// explains nothing.
+		where = append(where, spec.fail)
+	}
+	if len(filters) > 0 {
+		fw, fargs, ok := filterWhere(cols, filters)
+		if !ok {
+			return nil, nil, false, nil
+		}
+		where = append(where, fw)
+		args = append(args, fargs...)
+	}
+	return where, args, true, nil
 }
 
 // readSamples reads the rows of a sample query (week, the nine text columns, due,

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/orderflow/orderflow/models"
 )
@@ -90,28 +89,9 @@ func windowSamples(ctx context.Context, db *sql.DB, model string, spec drillSpec
 		"CAST("+spec.qty+" AS DOUBLE)", value,
 		"CAST("+colOr(cols, "days_late", "0")+" AS DOUBLE)",
 		spec.reason, "CAST("+spec.rqty+" AS DOUBLE)", rtext)
-	fromDate, err := models.ParseWeek(from)
-	if err != nil {
+	where, args, ok, err := sampleWhere(cols, spec, from, to, filters)
+	if err != nil || !ok {
 		return nil, err
-	}
-	toDate, err := models.ParseWeek(to)
-	if err != nil {
-		return nil, err
-	}
-	where := []string{"week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)"}
-	args := []any{fromDate.Format(time.DateOnly), toDate.Format(time.DateOnly)}
-	if spec.fail != "" {
-		// Only the rows that pull the figure the wrong way: a sample of on-time lines
-		// explains nothing.
-		where = append(where, spec.fail)
-	}
-	if len(filters) > 0 {
-		fw, fargs, ok := filterWhere(cols, filters)
-		if !ok {
-			return nil, nil
-		}
-		where = append(where, fw)
-		args = append(args, fargs...)
 	}
 	source := quoteIdent(model)
 	part := "week"
