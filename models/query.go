@@ -158,17 +158,7 @@ func queryModel(ctx context.Context, db *sql.DB, p *Project, m *Model, kpis []KP
 	}
 	where, args := weekFilter(from, to)
 	for _, d := range sortedKeys(q.Filters) {
-		vals := q.Filters[d]
-		if len(vals) == 0 {
-			where = append(where, "false")
-			continue
-		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
-			marks[i] = "?"
-			args = append(args, v)
-		}
-		where = append(where, fmt.Sprintf("%s IN (%s)", quoteIdent(d), strings.Join(marks, ", ")))
+		where, args = appendIn(where, args, d, q.Filters[d])
 	}
 	query := modelAggregateSQL(m.Name, formulas, q.By, where)
 	rows, err := db.QueryContext(ctx, query, args...)

@@ -399,13 +399,21 @@ func (a cutQuery) keeps(week time.Time, dims []string, vals []sql.NullString, sh
 
 // appendIn adds the condition that column d takes one of vals ("false" for none).
 func appendIn(where []string, args []any, d string, vals []string) ([]string, []any) {
+	cond, vargs := InValues(quoteIdent(d), vals)
+	return append(where, cond), append(args, vargs...)
+}
+
+// InValues is the SQL condition that expr takes one of vals, each value a bound
+// parameter (never SQL text), and those parameters; "false" when vals is empty: an
+// empty list of allowed values allows nothing.
+func InValues(expr string, vals []string) (string, []any) {
 	if len(vals) == 0 {
-		return append(where, "false"), args
+		return "false", nil
 	}
 	marks := make([]string, len(vals))
+	args := make([]any, len(vals))
 	for i, v := range vals {
-		marks[i] = "?"
-		args = append(args, v)
+		marks[i], args[i] = "?", v
 	}
-	return append(where, fmt.Sprintf("%s IN (%s)", quoteIdent(d), strings.Join(marks, ", "))), args
+	return expr + " IN (" + strings.Join(marks, ", ") + ")", args
 }

@@ -256,12 +256,9 @@ func querySamples(ctx context.Context, db *sql.DB, model string, spec drillSpec,
 			vals = append(vals, quoteIdent(d))
 			sets = append(sets, "("+quoteIdent(d)+")")
 			if kept := keep[d]; len(kept) > 0 {
-				marks := make([]string, len(kept))
-				for j, v := range kept {
-					marks[j] = "?"
-					args = append(args, v)
-				}
-				keeps = append(keeps, fmt.Sprintf("(%s <> %d OR %s IN (%s))", grouping, mask, quoteIdent(d), strings.Join(marks, ", ")))
+				in, kargs := models.InValues(quoteIdent(d), kept)
+				keeps = append(keeps, fmt.Sprintf("(%s <> %d OR %s)", grouping, mask, in))
+				args = append(args, kargs...)
 			}
 		}
 		part = fmt.Sprintf("CASE %s %s END AS cut_dim, coalesce(%s) AS cut_value", grouping, strings.Join(names, " "), strings.Join(vals, ", "))

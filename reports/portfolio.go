@@ -56,17 +56,8 @@ func filterWhere(cols []string, filters map[string][]string) (where string, args
 		if !slices.Contains(cols, d) {
 			return "", nil, false
 		}
-		vals := filters[d]
-		if len(vals) == 0 {
-			conds = append(conds, "false")
-			continue
-		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
-			marks[i] = "?"
-			args = append(args, v)
-		}
-		conds = append(conds, fmt.Sprintf("CAST(%s AS VARCHAR) IN (%s)", quoteIdent(d), strings.Join(marks, ", ")))
+		cond, vargs := models.InValues("CAST("+quoteIdent(d)+" AS VARCHAR)", filters[d])
+		conds, args = append(conds, cond), append(args, vargs...)
 	}
 	return strings.Join(conds, " AND "), args, true
 }
@@ -83,16 +74,8 @@ func anomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, 
 		if !ok {
 			continue
 		}
-		if len(vals) == 0 {
-			where = append(where, "false")
-			continue
-		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
-			marks[i] = "?"
-			args = append(args, v)
-		}
-		where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) IN (%s)", quoteIdent(d), strings.Join(marks, ", ")))
+		cond, vargs := models.InValues("CAST("+quoteIdent(d)+" AS VARCHAR)", vals)
+		where, args = append(where, cond), append(args, vargs...)
 	}
 	if len(where) == 0 {
 		return list, nil // no customer, site or country limit: nothing to hide

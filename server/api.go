@@ -510,12 +510,8 @@ func (s *Server) withinFilters(ctx context.Context, db *sql.DB, list []anomalies
 		if len(vals) == 0 {
 			continue
 		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
-			marks[i] = "?"
-			args = append(args, v)
-		}
-		where = append(where, fmt.Sprintf(`"%s" IN (%s)`, d, strings.Join(marks, ", ")))
+		cond, vargs := models.InValues(`"`+d+`"`, vals)
+		where, args = append(where, cond), append(args, vargs...)
 	}
 	if len(where) == 0 {
 		return list, nil
