@@ -20,7 +20,7 @@ var openStatuses = []string{anomalies.StatusNew, anomalies.StatusAcknowledged}
 
 // loadAnomalies reads the open anomalies of the last build, highest priority first
 // (limit 0: all). A database whose anomalies were never built has none: built is false.
-// With filters (a portfolio) only the anomalies within it are kept (anomaliesWithin).
+// With filters (a portfolio) only the anomalies within it are kept (AnomaliesWithin).
 func loadAnomalies(ctx context.Context, db *sql.DB, lang string, limit int, filters map[string][]string) (list []anomalies.Anomaly, built bool, err error) {
 	af := anomalies.Filter{Status: openStatuses, Limit: limit}
 	if filters != nil {
@@ -34,7 +34,7 @@ func loadAnomalies(ctx context.Context, db *sql.DB, lang string, limit int, filt
 		return nil, false, err
 	}
 	if filters != nil {
-		if list, err = anomaliesWithin(ctx, db, list, filters); err != nil {
+		if list, err = AnomaliesWithin(ctx, db, list, filters); err != nil {
 			return nil, false, err
 		}
 		if limit > 0 && len(list) > limit {

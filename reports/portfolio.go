@@ -62,11 +62,12 @@ func filterWhere(cols []string, filters map[string][]string) (where string, args
 	return strings.Join(conds, " AND "), args, true
 }
 
-// anomaliesWithin keeps the anomalies a portfolio may see, as the server does: one of
-// an order when the order's customer, site and country are allowed (dim_order); one of
-// a customer without an order when the customer is allowed and neither site nor
-// country is limited; a company-wide one (a signal of the whole company) never.
-func anomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, filters map[string][]string) ([]anomalies.Anomaly, error) {
+// AnomaliesWithin keeps the anomalies a portfolio may see, for the reports and the
+// server's API alike: one of an order when the order's customer, site and country are
+// allowed (dim_order); one of a customer without an order when the customer is allowed
+// and neither site nor country is limited; a company-wide one (a signal of the whole
+// company) never.
+func AnomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, filters map[string][]string) ([]anomalies.Anomaly, error) {
 	var where []string
 	var args []any
 	for _, d := range []string{"customer", "site", "country"} {

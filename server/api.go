@@ -13,8 +13,8 @@ import (
 
 	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/models"
+	"github.com/orderflow/orderflow/reports"
 	"github.com/orderflow/orderflow/schedule"
-	"github.com/orderflow/orderflow/server/portfolio"
 )
 
 // health answers whether the server can read its database, and the build it serves.
@@ -448,7 +448,7 @@ func (s *Server) apiAnomalies(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if list, err = s.withinFilters(r.Context(), db, list, filters); err != nil {
+	if list, err = reports.AnomaliesWithin(r.Context(), db, list, filters); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -495,57 +495,6 @@ func (s *Server) apiAnomalies(w http.ResponseWriter, r *http.Request) {
 		prio.floats = append(prio.floats, &p)
 	}
 	writeTable(w, format, t)
-}
-
-// withinFilters keeps the anomalies of the orders (or customers) the filters allow:
-// an anomaly of an order is shown when the order's customer, site and country are
-// allowed; one without an order when its customer is allowed and no site or country
-// limit applies. A company-wide anomaly (a KPI signal of the whole company) is shown
-// only without filters on customer, site or country.
-func (s *Server) withinFilters(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, filters map[string][]string) ([]anomalies.Anomaly, error) {
-	var where []string
-	var args []any
-	for _, d := range portfolio.Dims {
-		vals := filters[d]
-		if len(vals) == 0 {
-			continue
-		}
-		cond, vargs := models.InValues(`"`+d+`"`, vals)
-		where, args = append(where, cond), append(args, vargs...)
-	}
-	if len(where) == 0 {
-		return list, nil
-	}
-	rows, err := db.QueryContext(ctx, "SELECT order_id FROM dim_order WHERE "+strings.Join(where, " AND "), args...)
-	if err != nil {
-		return nil, err
-	}
-	orders := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		orders[id] = true
-	}
-	rows.Close()
-	customers := filters["customer"]
-	onlyCustomer := len(filters["site"]) == 0 && len(filters["country"]) == 0
-	var out []anomalies.Anomaly
-	for _, a := range list {
-		switch {
-		case a.OrderID != "":
-			if orders[a.OrderID] {
-				out = append(out, a)
-			}
-		case a.CustomerID != "":
-			if onlyCustomer && (customers == nil || slices.Contains(customers, a.CustomerID)) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out, nil
 }
 
 // apiJobs answers the schedules with their next runs and the job history.
