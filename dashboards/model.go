@@ -240,20 +240,26 @@ func newIndex(d *Data) (*index, error) {
 	return ix, nil
 }
 
-// valueLabel is how a dimension value reads: a translated code (transport
-// mode, claim type...), a name from Data.Labels, or the value itself.
+// valueLabel is how a dimension value reads (DimLabel with the names of Data.Labels).
 func (ix *index) valueLabel(lang, dim, value string) string {
+	return DimLabel(lang, ix.data.Labels, dim, value)
+}
+
+// DimLabel is how a dimension value reads: a translated code (transport mode, region,
+// claim type...), a name from labels (dimension -> value -> name), a country's name,
+// or the value itself.
+func DimLabel(lang string, labels map[string]map[string]string, dim, value string) string {
 	if prefix, ok := translatedDims[dim]; ok {
 		// codes are looked up as i18n keys: "non-EU" reads region.non_eu
 		if key := prefix + strings.ReplaceAll(strings.ToLower(value), "-", "_"); i18n.Has(lang, key) {
 			return i18n.T(lang, key)
 		}
 	}
-	if l := ix.data.Labels[dim][value]; l != "" {
+	if l := labels[dim][value]; l != "" {
 		return l
 	}
-	if dim == "country" {
-		if r, err := language.ParseRegion(value); err == nil && len(value) == 2 {
+	if dim == "country" && len(value) == 2 {
+		if r, err := language.ParseRegion(value); err == nil {
 			if name := display.Regions(language.Make(lang)).Name(r); name != "" {
 				return name
 			}

@@ -15,9 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/orderflow/orderflow/actions"
 	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/config"
@@ -452,37 +449,13 @@ func labels(ctx context.Context, db *sql.DB) (map[string]map[string]string, erro
 	return out, rows.Err()
 }
 
-// dimLabel is how a dimension value reads: a translated code (transport mode, region,
-// claim type...), a name of labels, or the value itself.
+// dimLabel is how a dimension value reads in the reports: dashboards.DimLabel, and
+// "(none)" in words.
 func dimLabel(lang string, labels map[string]map[string]string, dim, value string) string {
-	if prefix, ok := translatedDims[dim]; ok {
-		key := prefix + strings.ReplaceAll(strings.ToLower(value), "-", "_")
-		if i18n.Has(lang, key) {
-			return i18n.T(lang, key)
-		}
-	}
 	if value == "(none)" {
 		return i18n.T(lang, "report.none_value")
 	}
-	if l := labels[dim][value]; l != "" {
-		return l
-	}
-	if dim == "country" && len(value) == 2 {
-		if r, err := language.ParseRegion(value); err == nil {
-			if name := display.Regions(language.Make(lang)).Name(r); name != "" {
-				return name
-			}
-		}
-	}
-	return value
-}
-
-var translatedDims = map[string]string{
-	"transport_mode": "mode.",
-	"type":           "claim_type.",
-	"responsible":    "responsible.",
-	"code":           "anomaly.",
-	"region":         "region.",
+	return dashboards.DimLabel(lang, labels, dim, value)
 }
 
 // value reads a KPI figure, NaN when missing or undefined.
