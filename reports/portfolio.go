@@ -64,9 +64,9 @@ func filterWhere(cols []string, filters map[string][]string) (where string, args
 
 // AnomaliesWithin keeps the anomalies a portfolio may see, for the reports and the
 // server's API alike: one of an order when the order's customer, site and country are
-// allowed (dim_order); one of a customer without an order when the customer is allowed
-// and neither site nor country is limited; a company-wide one (a signal of the whole
-// company) never.
+// allowed (dim_order, spelled out by dim_cut); one of a customer without an order when
+// the customer is allowed and neither site nor country is limited; a company-wide one
+// (a signal of the whole company) never.
 func AnomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, filters map[string][]string) ([]anomalies.Anomaly, error) {
 	var where []string
 	var args []any
@@ -75,7 +75,7 @@ func AnomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, 
 		if !ok {
 			continue
 		}
-		cond, vargs := models.InValues("CAST("+quoteIdent(d)+" AS VARCHAR)", vals)
+		cond, vargs := models.InValues("CAST(c."+quoteIdent(d)+" AS VARCHAR)", vals)
 		where, args = append(where, cond), append(args, vargs...)
 	}
 	if len(where) == 0 {
@@ -83,7 +83,7 @@ func AnomaliesWithin(ctx context.Context, db *sql.DB, list []anomalies.Anomaly, 
 	}
 	orders := map[string]bool{}
 	{
-		rows, err := db.QueryContext(ctx, "SELECT order_id FROM dim_order WHERE "+strings.Join(where, " AND "), args...)
+		rows, err := db.QueryContext(ctx, "SELECT o.order_id FROM dim_order o JOIN dim_cut c USING (cut_id) WHERE "+strings.Join(where, " AND "), args...)
 		if err != nil {
 			return nil, fmt.Errorf("cannot list the orders of the portfolio: %w", err)
 		}

@@ -8,7 +8,7 @@
 SELECT DISTINCT
     cut_id, customer_id, customer, country, region, bloc, site, incoterm, lane,
     order_transport_mode, currency, event_basis
-FROM dim_order
+FROM dim_order_cut
 UNION ALL
 SELECT
     0::UBIGINT, NULL, '(none)', '(none)', '(none)', '(none)', '(none)', '(none)', '(none) > (none)', '(none)', NULL,

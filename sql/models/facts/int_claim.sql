@@ -43,7 +43,7 @@ SELECT
     coalesce(s.transport_mode, fl.transport_mode, o.order_transport_mode, '(none)') AS transport_mode
 FROM stg_claims c
 CROSS JOIN params p
-LEFT JOIN dim_order o ON o.order_id = c.order_id
+LEFT JOIN dim_order_cut o ON o.order_id = c.order_id
 LEFT JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
 LEFT JOIN int_order_line fl ON fl.order_id = c.order_id AND fl.line_no = c.line_no
 LEFT JOIN shipment s ON s.shipment_id = c.shipment_id
