@@ -111,3 +111,44 @@ func TestTempModel(t *testing.T) {
 		t.Fatalf("error %v, want a view reading a temp model refused", err)
 	}
 }
+
+// A line shipped twice in a week counts once in the claim rate's shipped lines, under
+// the carrier of its first shipment of the week: on the flow fixture O1-10 ships on
+// 11-16 by DHL (SH01) and on 11-20 by DSV (SH02), both in W47. The carriers' shipped
+// lines add up to the total's 9; DSV has none, though its quantity counts under it.
+func TestClaimRateCountsALineOnceAWeek(t *testing.T) {
+	st := openStore(t)
+	loadCanonical(t, st, "../testdata/kpi/flow")
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	week := KPIQuery{KPIs: []string{"claim_rate", "return_rate"}, From: "2026-W47", To: "2026-W47"}
+	den := func(vals []KPIValue, kpi string) map[string]float64 {
+		out := map[string]float64{}
+		for _, v := range vals {
+			if v.KPI == kpi && v.Denominator != nil {
+				out[v.Dims["carrier"]] = *v.Denominator
+			}
+		}
+		return out
+	}
+	total := den(mustQuery(t, st, week), "claim_rate")[""]
+	byCarrier := week
+	byCarrier.By = []string{"carrier"}
+	vals := mustQuery(t, st, byCarrier)
+	lines := den(vals, "claim_rate")
+	sum := 0.0
+	for _, n := range lines {
+		sum += n
+	}
+	if total != 9 || sum != 9 || lines["DHL"] != 2 || lines["DSV"] != 0 {
+		t.Errorf("shipped lines W47: total %v, by carrier %v (sum %v); want 9, DHL 2 (O1-10, O7-10), DSV 0, sum 9", total, lines, sum)
+	}
+	if qty := den(vals, "return_rate")["DSV"]; qty != 40 {
+		t.Errorf("DSV shipped quantity W47 = %v, want 40 (SH02)", qty)
+	}
+	// A carrier filter sees the same: the line is DHL's in W47.
+	dsv := week
+	dsv.Filters = map[string][]string{"carrier": {"DSV"}}
+	if n := den(mustQuery(t, st, dsv), "claim_rate")[""]; n != 0 {
+		t.Errorf("shipped lines W47 of DSV alone = %v, want 0", n)
+	}
+}
