@@ -146,3 +146,36 @@ func mustQuery(t *testing.T, st *store.Store, q KPIQuery) []KPIValue {
 	}
 	return vals
 }
+
+// Only a pass whose every aggregate counts distinct values of one key is rewritten.
+func TestDistinctRewrite(t *testing.T) {
+	orders := []kpiFormula{
+		{Numerator: "count(DISTINCT order_key) FILTER (WHERE order_otif)", Denominator: "count(DISTINCT order_key)", Scale: 1},
+		{Numerator: "count(DISTINCT order_key) FILTER (WHERE perfect_order AND (a OR b))", Denominator: "count(DISTINCT order_key)", Scale: 1},
+		{Value: "count(DISTINCT order_key) FILTER (WHERE order_otif)"},
+	}
+	key, flags, counted, ok := distinctRewrite(orders)
+	if !ok || key != "order_key" || !slices.Equal(flags, []string{"order_otif", "perfect_order AND (a OR b)"}) {
+		t.Fatalf("got %q %q %v", key, flags, ok)
+	}
+	want := []string{
+		"count(*) FILTER (WHERE distinct_flag_0)", "count(*)",
+		"count(*) FILTER (WHERE distinct_flag_1)", "count(*)",
+		"count(*) FILTER (WHERE distinct_flag_0)",
+	}
+	got := []string{counted[0].Numerator, counted[0].Denominator, counted[1].Numerator, counted[1].Denominator, counted[2].Value}
+	if !slices.Equal(got, want) {
+		t.Errorf("rewritten %q, want %q", got, want)
+	}
+	for _, fs := range [][]kpiFormula{
+		{{Numerator: "count(DISTINCT claim_id)", Denominator: "count(DISTINCT shipped_line)"}}, // two keys
+		{{Numerator: "count(DISTINCT order_key)", Denominator: "count(*)"}},                   // a plain count
+		{{Value: "quantile_cont(days_late, 0.9)"}},
+		{{Numerator: "count(DISTINCT order_key) + 1", Denominator: "count(DISTINCT order_key)"}},
+		nil,
+	} {
+		if _, _, _, ok := distinctRewrite(fs); ok {
+			t.Errorf("%+v rewritten", fs)
+		}
+	}
+}
