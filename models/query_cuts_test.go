@@ -169,7 +169,7 @@ func TestDistinctRewrite(t *testing.T) {
 	}
 	for _, fs := range [][]kpiFormula{
 		{{Numerator: "count(DISTINCT claim_id)", Denominator: "count(DISTINCT shipped_line)"}}, // two keys
-		{{Numerator: "count(DISTINCT order_key)", Denominator: "count(*)"}},                   // a plain count
+		{{Numerator: "count(DISTINCT order_key)", Denominator: "count(*)"}},                    // a plain count
 		{{Value: "quantile_cont(days_late, 0.9)"}},
 		{{Numerator: "count(DISTINCT order_key) + 1", Denominator: "count(DISTINCT order_key)"}},
 		nil,
