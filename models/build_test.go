@@ -152,3 +152,45 @@ func TestClaimRateCountsALineOnceAWeek(t *testing.T) {
 		t.Errorf("shipped lines W47 of DSV alone = %v, want 0", n)
 	}
 }
+
+// required_qty is rounded up to four decimals, the precision of quantities: a line is in
+// full exactly when its shipped quantity covers ordered x (1 - tolerance). Tolerance
+// 0.00001 on 7 units requires 6.99993: 6.9999 shipped is short, 7 is in full; on 100000
+// units it requires 99999 exactly, which 99999 covers.
+func TestRequiredQtyRoundsUpToTheQuantityPrecision(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"orders.csv": "order_id,customer_id,order_date,ship_to_country,incoterm\nO1,C1,2026-10-01,DE,FCA\n",
+		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n" +
+			"O1,10,A,7,1,2026-10-10\nO1,20,A,7,1,2026-10-10\nO1,30,A,100000,1,2026-10-10\nO1,40,A,100000,1,2026-10-10\n",
+		"shipments.csv": "shipment_id,order_id,line_no,shipped_qty,ship_date\n" +
+			"S1,O1,10,6.9999,2026-10-09\nS2,O1,20,7,2026-10-09\nS3,O1,30,99999,2026-10-09\nS4,O1,40,99998.9999,2026-10-09\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loadCanonical(t, st, dir)
+	cfg := config.Default()
+	cfg.KPI.QtyTolerance = 0.00001
+	mustBuild(t, st, cfg, "2026-11-23")
+	rows, err := st.DB.Query("SELECT line_no || ':' || CAST(required_qty AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	want := "10:7.0000:false 20:7.0000:true 30:99999.0000:true 40:99999.0000:false"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("required_qty and in_full: %s, want %s", g, want)
+	}
+}
