@@ -153,11 +153,11 @@ func TestClaimRateCountsALineOnceAWeek(t *testing.T) {
 	}
 }
 
-// required_qty is rounded up to four decimals, the precision of quantities: a line is in
-// full exactly when its shipped quantity covers ordered x (1 - tolerance). Tolerance
-// 0.00001 on 7 units requires 6.99993: 6.9999 shipped is short, 7 is in full; on 100000
-// units it requires 99999 exactly, which 99999 covers.
-func TestRequiredQtyRoundsUpToTheQuantityPrecision(t *testing.T) {
+// A line is in full exactly when its shipped quantity covers ordered x (1 - tolerance),
+// with no rounding: tolerance 0.00001 on 7 units requires 6.99993, which 6.9999 shipped
+// does not cover and 7 does; on 100000 units it requires 99999, which 99999 covers and
+// 99998.9999 does not.
+func TestRequiredQtyIsExact(t *testing.T) {
 	st := openStore(t)
 	dir := t.TempDir()
 	files := map[string]string{
@@ -176,7 +176,7 @@ func TestRequiredQtyRoundsUpToTheQuantityPrecision(t *testing.T) {
 	cfg := config.Default()
 	cfg.KPI.QtyTolerance = 0.00001
 	mustBuild(t, st, cfg, "2026-11-23")
-	rows, err := st.DB.Query("SELECT line_no || ':' || CAST(required_qty AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
+	rows, err := st.DB.Query("SELECT line_no || ':' || CAST(CAST(required_qty AS DOUBLE) AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestRequiredQtyRoundsUpToTheQuantityPrecision(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	want := "10:7.0000:false 20:7.0000:true 30:99999.0000:true 40:99999.0000:false"
+	want := "10:6.99993:false 20:6.99993:true 30:99999.0:true 40:99999.0:false"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("required_qty and in_full: %s, want %s", g, want)
 	}

@@ -2,7 +2,7 @@
 -- dimensions) with the cut_id and date of its order, and its due date (domain.md):
 --   due_date     = promised_date, or requested_date where no promise exists
 --   deadline     = due_date + params.late_tolerance_days
---   required_qty = ordered_qty x (1 - params.qty_tolerance), rounded up to 4 decimals
+--   required_qty = ordered_qty x (1 - params.qty_tolerance)
 --   is_counted   = the line counts for the service KPIs: not cancelled, quantity > 0
 -- cut_id 0: the order is unknown. A temp table: the facts read it during the build, no
 -- one after (it saves writing ten million rows to disk).
@@ -23,11 +23,8 @@ SELECT
     o.order_date,
     coalesce(l.promised_date, l.requested_date)                         AS due_date,
     coalesce(l.promised_date, l.requested_date) + p.late_tolerance_days AS deadline,
-    -- computed wide (DECIMAL(18,4) x DECIMAL(9,6) would overflow past 10^8), then rounded
-    -- up to the 1/10000: quantities have four decimals, so "shipped >= required" is
-    -- exactly what it was, and DECIMAL(18,4) is a quarter of the cost of DECIMAL(38,10)
-    -- to write on every line (tolerance <= 1: it never exceeds ordered_qty)
-    CAST(ceil(CAST(l.ordered_qty AS DECIMAL(38,4)) * (1 - p.qty_tolerance) * 10000) * 0.0001 AS DECIMAL(18,4)) AS required_qty,
+    -- wide enough for any quantity: DECIMAL(18,4) x DECIMAL(9,6) would overflow past 10^8
+    CAST(l.ordered_qty AS DECIMAL(38,4)) * (1 - p.qty_tolerance)        AS required_qty,
     l.status IS DISTINCT FROM 'cancelled' AND coalesce(l.ordered_qty > 0, false) AS is_counted
 FROM stg_order_lines l
 CROSS JOIN params p
