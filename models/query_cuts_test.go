@@ -179,3 +179,26 @@ func TestDistinctRewrite(t *testing.T) {
 		}
 	}
 }
+
+// The quantiles of one column share one aggregate; other KPIs are left as they are.
+func TestShareQuantiles(t *testing.T) {
+	got := shareQuantiles([]kpiFormula{
+		{Value: "quantile_cont(order_to_ship_days, 0.5)"},
+		{Value: "quantile_cont(order_to_ship_days, 0.9)"},
+		{Value: "quantile_cont(days_late, 0.9)"},
+		{Value: "quantile_disc(order_to_ship_days, 0.5)"},
+		{Numerator: "sum(x)", Denominator: "count(*)"},
+	})
+	want := []string{
+		"(quantile_cont(order_to_ship_days, [0.5, 0.9]))[1]",
+		"(quantile_cont(order_to_ship_days, [0.5, 0.9]))[2]",
+		"quantile_cont(days_late, 0.9)",
+		"quantile_disc(order_to_ship_days, 0.5)",
+		"",
+	}
+	for i, f := range got {
+		if f.Value != want[i] {
+			t.Errorf("formula %d: %q, want %q", i, f.Value, want[i])
+		}
+	}
+}
