@@ -200,7 +200,7 @@ func runKPITests(ctx context.Context, q querier, p *Project, m *Model, tests []D
 		cols = append(cols, fmt.Sprintf("n%d", i), fmt.Sprintf("d%d", i), fmt.Sprintf("v%d", i))
 		checks[i] = fmt.Sprintf("count(*) FILTER (WHERE v%d < %s OR v%d > %s)", i, t.args[0], i, t.args[1])
 	}
-	agg := modelAggregateSQL(name(m.Name), formulas, nil, []string{"week IS NOT NULL"})
+	agg := modelAggregateSQL(name(m.Name), formulas, nil, []string{"week IS NOT NULL"}, false)
 	query := fmt.Sprintf("SELECT %s FROM (%s) AS t(%s)", strings.Join(checks, ", "), agg, strings.Join(cols, ", "))
 	failing := make([]int64, len(tests))
 	dest := make([]any, len(tests))

@@ -29,6 +29,10 @@ type KPIQuery struct {
 	// as {"customer": {"C001", "C002"}} for a user limited to a portfolio. A KPI that
 	// has no such dimension is left out, so a filter never shows more than allowed.
 	Filters map[string][]string
+	// Period asks for one value per cut over the whole week range instead of one per
+	// week: the KPI of the weeks taken together (the 4 weeks to the report's week, the
+	// volume of a customer over a year), dated by the last week of the range with rows.
+	Period bool
 }
 
 // KPIValue is one KPI for one week and one cut; it marshals as contract.md's
@@ -162,7 +166,7 @@ func queryModel(ctx context.Context, db *sql.DB, p *Project, m *Model, kpis []KP
 	for _, d := range sortedKeys(q.Filters) {
 		where, args = appendIn(where, args, d, q.Filters[d])
 	}
-	query := modelAggregateSQL(m.Name, formulas, q.By, where)
+	query := modelAggregateSQL(m.Name, formulas, q.By, where, q.Period)
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, explainQueryError(m, err)
@@ -170,7 +174,7 @@ func queryModel(ctx context.Context, db *sql.DB, p *Project, m *Model, kpis []KP
 	defer rows.Close()
 	var out []KPIValue
 	for rows.Next() {
-		var week time.Time
+		var week sql.NullTime
 		dims := make([]sql.NullString, len(q.By))
 		nums := make([]sql.NullFloat64, 3*len(formulas))
 		dest := []any{&week}
@@ -183,12 +187,15 @@ func queryModel(ctx context.Context, db *sql.DB, p *Project, m *Model, kpis []KP
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("cannot read the KPIs of %s: %w", m.Name, err)
 		}
+		if !week.Valid {
+			continue // a period without rows
+		}
 		cut := map[string]string{}
 		for i, d := range q.By {
 			cut[d] = dims[i].String
 		}
 		for i, f := range formulas {
-			out = append(out, kpiValue(kpis[i], f, week, cut, nums[3*i:3*i+3]))
+			out = append(out, kpiValue(kpis[i], f, week.Time, cut, nums[3*i:3*i+3]))
 		}
 	}
 	return out, rows.Err()
@@ -222,12 +229,17 @@ func weekFilter(from, to time.Time) (where []string, args []any) {
 	return where, args
 }
 
-// modelAggregateSQL groups the rows of a model (read from relation) by week and dims; for
-// each formula it returns three columns: numerator, denominator (NULL unless a ratio) and
-// value, as DOUBLE.
-func modelAggregateSQL(relation string, formulas []kpiFormula, dims []string, where []string) string {
+// modelAggregateSQL groups the rows of a model (read from relation) by week and dims, or
+// by dims alone over the whole period (its last week first); for each formula it returns
+// three columns: numerator, denominator (NULL unless a ratio) and value, as DOUBLE.
+func modelAggregateSQL(relation string, formulas []kpiFormula, dims []string, where []string, period bool) string {
 	sel := []string{"week"}
-	group := []string{"week"}
+	var group []string
+	if period {
+		sel = []string{"max(week)"}
+	} else {
+		group = append(group, "week")
+	}
 	for _, d := range dims {
 		sel = append(sel, "CAST("+quoteIdent(d)+" AS VARCHAR)")
 		group = append(group, quoteIdent(d))
@@ -236,6 +248,9 @@ func modelAggregateSQL(relation string, formulas []kpiFormula, dims []string, wh
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(relation)
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	if len(group) == 0 {
+		return query
 	}
 	return query + " GROUP BY " + strings.Join(group, ", ")
 }
@@ -292,7 +307,7 @@ func shareQuantiles(formulas []kpiFormula) []kpiFormula {
 // aggregateSQL is one KPI per week, without cut: columns week, numerator, denominator,
 // value; the KPI's model is read from relation.
 func aggregateSQL(ref kpiRef, relation string) string {
-	inner := modelAggregateSQL(relation, []kpiFormula{ref.formula}, nil, []string{"week IS NOT NULL"})
+	inner := modelAggregateSQL(relation, []kpiFormula{ref.formula}, nil, []string{"week IS NOT NULL"}, false)
 	return "SELECT * FROM (" + inner + ") AS t(week, numerator, denominator, value)"
 }
 

@@ -26,6 +26,9 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 	}
 	asked := make([]cutQuery, len(qs))
 	for i, q := range qs {
+		if q.Period {
+			return nil, fmt.Errorf("QueryCuts answers weekly queries; ask Query for the KPIs of a period")
+		}
 		kpis, err := selectKPIs(q)
 		if err != nil {
 			return nil, err

@@ -202,3 +202,60 @@ func TestShareQuantiles(t *testing.T) {
 		}
 	}
 }
+
+// A period query gives the KPI of the weeks taken together: the ratio of the summed
+// numerators and denominators, the quantile of the lines of every week, dated by the
+// last week with rows; a period without rows gives nothing.
+func TestQueryPeriod(t *testing.T) {
+	st := openStore(t)
+	loadCanonical(t, st, "../testdata/kpi/flow")
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	kpis := []string{"otif_line", "order_to_ship_days_p90", "claim_rate"}
+	weekly := mustQuery(t, st, KPIQuery{KPIs: kpis, From: "2026-W46", To: "2026-W47", By: []string{"country"}})
+	period := mustQuery(t, st, KPIQuery{KPIs: kpis, From: "2026-W46", To: "2026-W47", By: []string{"country"}, Period: true})
+	type sum struct{ num, den float64 }
+	sums := map[string]sum{}
+	for _, v := range weekly {
+		if v.Numerator != nil {
+			k := v.KPI + " " + v.Dims["country"]
+			sums[k] = sum{sums[k].num + *v.Numerator, sums[k].den + *v.Denominator}
+		}
+	}
+	if len(period) == 0 {
+		t.Fatal("no period values")
+	}
+	for _, v := range period {
+		k := v.KPI + " " + v.Dims["country"]
+		if v.Numerator != nil && (*v.Numerator != sums[k].num || *v.Denominator != sums[k].den) {
+			t.Errorf("%s over W46-W47: %v / %v, want the weeks' sums %v / %v", k, *v.Numerator, *v.Denominator, sums[k].num, sums[k].den)
+		}
+		if v.Week != "2026-W47" && v.Week != "2026-W46" {
+			t.Errorf("%s dated %s", k, v.Week)
+		}
+	}
+	// The p90 of both weeks' lines, computed here from the mart's rows.
+	var want float64
+	if err := st.DB.QueryRow(`SELECT quantile_cont(order_to_ship_days, 0.9) FROM kpi_order_to_ship
+		WHERE week BETWEEN DATE '2026-11-09' AND DATE '2026-11-16'`).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	total := mustQuery(t, st, KPIQuery{KPIs: kpis, From: "2026-W46", To: "2026-W47", Period: true})
+	found := false
+	for _, v := range total {
+		if v.KPI == "order_to_ship_days_p90" {
+			found = true
+			if v.Value == nil || *v.Value != want {
+				t.Errorf("order_to_ship_days_p90 over W46-W47 = %v, want %v", v.Value, want)
+			}
+		}
+	}
+	if !found {
+		t.Error("no order_to_ship_days_p90 over W46-W47")
+	}
+	if empty := mustQuery(t, st, KPIQuery{KPIs: kpis, From: "2020-W01", To: "2020-W04", Period: true}); len(empty) != 0 {
+		t.Errorf("a period without rows gives %d values", len(empty))
+	}
+	if _, err := QueryCuts(context.Background(), st.DB, []KPIQuery{{Period: true}}); err == nil {
+		t.Error("QueryCuts took a period query")
+	}
+}

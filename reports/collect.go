@@ -88,11 +88,14 @@ type Facts struct {
 	Currency string
 	Company  string
 	Cfg      config.Config
-	Values   []models.KPIValue            // every KPI, week and cut gathered
-	Labels   map[string]map[string]string // display names of dimension values (customer names)
-	Targets  map[string]float64           // kpi.targets of the configuration
-	Drill    []Sample                     // rows behind figures
-	Controls []dashboards.Control         // control-chart limits and signals, week by week
+	Values   []models.KPIValue // every KPI, week and cut gathered
+	// FourWeeks is each weekly KPI of the whole (or the portfolio) over the 4 weeks to
+	// Week taken together: the ratio of their sums, the quantile of all their lines.
+	FourWeeks map[string]models.KPIValue
+	Labels    map[string]map[string]string // display names of dimension values (customer names)
+	Targets   map[string]float64           // kpi.targets of the configuration
+	Drill     []Sample                     // rows behind figures
+	Controls  []dashboards.Control         // control-chart limits and signals, week by week
 
 	Snapshot    Snapshot               // the late backlog, open lines and stock projection at as-of
 	StockRisks  []StockRisk            // the SKU-sites with most value at risk
@@ -194,6 +197,9 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		f.Snapshot.Values = append(f.Snapshot.Values, a...)
 	}
 	f.buildIndex()
+	if f.FourWeeks, err = fourWeeks(ctx, db, f.Week, f.Filters); err != nil {
+		return nil, err
+	}
 
 	f.lap("kpis")
 	if f.Currency, err = mainCurrency(ctx, db); err != nil {
@@ -326,14 +332,14 @@ func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string
 		if !used {
 			continue
 		}
-		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: []string{"otif_line"}, From: from, To: to, By: []string{dim}, Filters: filters})
+		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: []string{"otif_line"}, From: from, To: to, By: []string{dim}, Filters: filters, Period: true})
 		if err != nil {
 			return nil, err
 		}
 		volume := map[string]float64{}
 		for _, v := range vals {
 			if v.Denominator != nil {
-				volume[v.Dims[dim]] += *v.Denominator
+				volume[v.Dims[dim]] = *v.Denominator
 			}
 		}
 		if len(volume) <= n {
@@ -350,6 +356,29 @@ func topValues(ctx context.Context, db *sql.DB, cuts [][]string, from, to string
 			return names[i] < names[j]
 		})
 		out[dim] = names[:n]
+	}
+	return out, nil
+}
+
+// fourWeeks is every weekly KPI over the 4 weeks to week, within filters.
+func fourWeeks(ctx context.Context, db *sql.DB, week string, filters map[string][]string) (map[string]models.KPIValue, error) {
+	last, err := models.ParseWeek(week)
+	if err != nil {
+		return nil, err
+	}
+	var kpis []string
+	for _, k := range models.Registry() {
+		if !isSnapshot(k.Name) {
+			kpis = append(kpis, k.Name)
+		}
+	}
+	vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: kpis, From: models.FormatWeek(last.AddDate(0, 0, -21)), To: week, Filters: filters, Period: true})
+	if err != nil {
+		return nil, fmt.Errorf("cannot compute the KPIs of the last 4 weeks: %w", err)
+	}
+	out := map[string]models.KPIValue{}
+	for _, v := range vals {
+		out[v.KPI] = v
 	}
 	return out, nil
 }

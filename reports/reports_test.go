@@ -153,13 +153,30 @@ func TestWeeklyXLSXHoldsTheModelsFigures(t *testing.T) {
 		t.Errorf("%s has no date number format", dateCell)
 	}
 
-	// The summary's "This week" is the company figure of the report's week.
+	// The summary's "This week" is the company figure of the report's week, its 4 weeks
+	// the figure of the 4 weeks to it taken together (a period query).
+	last, _ := models.ParseWeek(w.Week)
+	period, err := models.Query(context.Background(), fx.st.DB, models.KPIQuery{From: models.FormatWeek(last.AddDate(0, 0, -21)), To: w.Week, Period: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	four := map[string]models.KPIValue{}
+	for _, v := range period {
+		four[v.KPI] = v
+	}
 	sum := i18n.T("en", "report.sheet.summary")
 	hs := header(t, f, sum)
 	srows, _ := f.GetRows(sum)
-	seen := 0
+	seen, seen4 := 0, 0
 	for r := 2; r <= len(srows); r++ {
 		code, _ := f.GetCellValue(sum, cellName(hs["Code"], r))
+		if p, ok := four[code]; ok && p.Value != nil && !isSnapshot(code) {
+			raw, _ := f.GetCellValue(sum, cellName(hs[i18n.T("en", "report.col.avg4")], r), excelize.Options{RawCellValue: true})
+			if got, _ := strconv.ParseFloat(raw, 64); math.Abs(got-*p.Value) > 1e-9*math.Max(1, math.Abs(*p.Value)) {
+				t.Errorf("summary %s: 4 weeks %q, models.Query over the period %v", code, raw, *p.Value)
+			}
+			seen4++
+		}
 		v, ok := want[key(code, w.Week, "", "")]
 		if !ok || v.Value == nil || isSnapshot(code) {
 			continue
@@ -170,8 +187,8 @@ func TestWeeklyXLSXHoldsTheModelsFigures(t *testing.T) {
 		}
 		seen++
 	}
-	if seen < 8 {
-		t.Errorf("the summary shows %d KPIs of the week", seen)
+	if seen < 8 || seen4 < 8 {
+		t.Errorf("the summary shows %d KPIs of the week, %d of the 4 weeks", seen, seen4)
 	}
 	// Every sheet has a frozen header row and a filter.
 	for _, s := range f.GetSheetList() {

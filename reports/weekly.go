@@ -79,7 +79,7 @@ type KPIRow struct {
 	Unit      models.Unit
 	This      float64 // NaN: no figure
 	Last      float64
-	Avg4      float64 // over the 4 weeks ending with this one
+	Avg4      float64 // over the 4 weeks ending with this one, taken together
 	Target    float64 // NaN: none
 	Status    string  // green, amber, red, none
 	Better    int     // +1 the change is an improvement, -1 a deterioration, 0 flat or unknown
@@ -211,8 +211,8 @@ func BuildWeekly(f *Facts, lang string) *Weekly {
 }
 
 // kpiRow reads one KPI's figures for the report's week: the week, the week before, the
-// 4 weeks to it (numerators and denominators summed for a ratio, values averaged
-// otherwise) and the trend; a snapshot KPI reads its state at the as-of date.
+// 4 weeks to it taken together (Facts.FourWeeks) and the trend; a snapshot KPI reads
+// its state at the as-of date.
 func (w *Weekly) kpiRow(kpi string) (KPIRow, bool) {
 	f := w.facts
 	k, ok := models.LookupKPI(kpi)
@@ -252,7 +252,11 @@ func (w *Weekly) kpiRow(kpi string) (KPIRow, bool) {
 	if s != nil && s[i] != nil && s[i].Numerator != nil {
 		r.Numerator, r.Denom = *s[i].Numerator, *s[i].Denominator
 	}
-	r.Avg4 = f.periodValue(kpi, "", i-3, i)
+	if v, ok := f.FourWeeks[kpi]; ok && v.Value != nil {
+		r.Avg4 = *v.Value
+	} else if zeroWhenEmpty(kpi) {
+		r.Avg4 = 0
+	}
 	for j := max(0, i-trendWeeks+1); j <= i; j++ {
 		r.Trend = append(r.Trend, at(j))
 	}
@@ -268,56 +272,6 @@ func isSnapshot(kpi string) bool {
 		}
 	}
 	return false
-}
-
-// periodValue is a KPI over the weeks from..to of the axis: sum(numerator) x scale /
-// sum(denominator) for a ratio (the models' formula over the pooled rows), the sum of a
-// count or amount, else the mean of the weekly values.
-func (f *Facts) periodValue(kpi, cut string, from, to int) float64 {
-	s := f.Series(kpi, cut)
-	from = max(from, 0)
-	if s == nil || to < from {
-		if zeroWhenEmpty(kpi) && to >= from {
-			return 0
-		}
-		return math.NaN()
-	}
-	k, _ := models.LookupKPI(kpi)
-	var num, den, sum float64
-	n := 0
-	ratio := false
-	for j := from; j <= to && j < len(s); j++ {
-		v := s[j]
-		if v == nil {
-			if zeroWhenEmpty(kpi) {
-				n++
-			}
-			continue
-		}
-		if v.Numerator != nil && v.Denominator != nil {
-			ratio = true
-			num += *v.Numerator
-			den += *v.Denominator
-		}
-		if v.Value != nil {
-			sum += *v.Value
-			n++
-		}
-	}
-	if ratio {
-		if den == 0 {
-			return math.NaN()
-		}
-		scale := 1.0
-		if k.Unit == models.UnitPercent {
-			scale = 100
-		}
-		return scale * num / den
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return sum / float64(n)
 }
 
 // status is red, amber or green against the target (amber: within 2 points of a ratio
