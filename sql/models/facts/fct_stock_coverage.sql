@@ -20,6 +20,7 @@
 WITH snapshot AS (
     SELECT
         s.*,
+        hash(s.site, s.sku)                                       AS site_sku,
         coalesce(s.on_hand_qty, 0) - coalesce(s.reserved_qty, 0)  AS available_qty,
         CAST(date_trunc('week', s.snapshot_date - 1) AS DATE)     AS week,
         p.demand_window_days,
@@ -47,26 +48,29 @@ ranked AS (
     JOIN latest l USING (site, sku)
 ),
 daily_shipped AS (
-    SELECT c.site, s.sku, s.shipped_on AS day, sum(s.shipped_qty) AS qty
+    -- by site_sku, a 64-bit hash of the pair: grouping ten million shipments and walking
+    -- their days by an integer is about twice as fast as by the two texts (two pairs
+    -- would share a hash only among billions of them)
+    SELECT hash(c.site, s.sku) AS site_sku, s.shipped_on AS day, sum(s.shipped_qty) AS qty
     FROM int_shipment s
     JOIN dim_cut c USING (cut_id)
-    WHERE s.shipped_on IS NOT NULL
+    WHERE s.shipped_on IS NOT NULL AND s.sku IS NOT NULL
     GROUP BY ALL
 ),
 cumulative AS (
-    SELECT site, sku, day, sum(qty) OVER (PARTITION BY site, sku ORDER BY day) AS shipped_to_date
+    SELECT site_sku, day, sum(qty) OVER (PARTITION BY site_sku ORDER BY day) AS shipped_to_date
     FROM daily_shipped
 ),
 demand AS (
     -- shipped in [snapshot - window, snapshot) = shipped before the snapshot minus shipped
     -- before the window: two ASOF joins on the running total, no range join
-    SELECT r.site, r.sku, r.snapshot_date,
+    SELECT r.site_sku, r.snapshot_date,
            coalesce(upto.shipped_to_date, 0) - coalesce(before.shipped_to_date, 0) AS demand_qty
     FROM ranked r
     ASOF LEFT JOIN cumulative upto
-      ON upto.site = r.site AND upto.sku = r.sku AND upto.day < r.snapshot_date
+      ON upto.site_sku = r.site_sku AND upto.day < r.snapshot_date
     ASOF LEFT JOIN cumulative before
-      ON before.site = r.site AND before.sku = r.sku AND before.day < r.snapshot_date - r.demand_window_days
+      ON before.site_sku = r.site_sku AND before.day < r.snapshot_date - r.demand_window_days
 ),
 movement AS (
     SELECT r.site, r.sku, r.available_qty, r.incoming_date AS day, 0 AS kind,
@@ -107,7 +111,7 @@ coverage AS (
         CASE WHEN d.demand_qty > 0
              THEN r.available_qty / (d.demand_qty / r.demand_window_days) END AS coverage_days
     FROM ranked r
-    LEFT JOIN demand d USING (site, sku, snapshot_date)
+    LEFT JOIN demand d USING (site_sku, snapshot_date)
 )
 SELECT
     c.snapshot_date,
