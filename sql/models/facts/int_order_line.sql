@@ -9,18 +9,19 @@
 --   days_late       = 0 when otif, else days from due_date to the event that completes
 --                     required_qty, or to the as-of date while the line is incomplete
 -- "So far" means delivery events before the as-of date: a figure never uses later data.
--- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's; carrier and
--- transport_mode are those of the line's first delivery event (earliest event, then lowest
--- shipment_id), the shipment that decides on_time; a line not yet shipped has carrier
--- '(none)' and the order's planned transport mode. (A line with shipments by several
--- carriers counts once, for the carrier of its first delivery.)
+-- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's; route_key names
+-- the carrier and transport_mode (dim_route) of the line's first delivery event (earliest
+-- event, then lowest shipment_id), the shipment that decides on_time; a line not yet
+-- shipped has carrier '(none)' and the order's planned transport mode. (A line with
+-- shipments by several carriers counts once, for the carrier of its first delivery.)
 -- Order-level columns (order_*) repeat on each line so that order KPIs can be cut by
 -- line dimensions: an order counts when all its lines are due, in the week of its latest
 -- due date; it is OTIF when every line is; perfect when also without claim and without a
 -- document missing or rejected.
 -- materialized: table
 -- (one row per row of dim_order_line, whose key is tested unique)
--- test: not_null(cut_id, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline, carrier, transport_mode)
+-- test: not_null(cut_id, route_key, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline)
+-- test: relationships(route_key -> dim_route.route_key)
 -- test: expect(qty_by_deadline <= shipped_qty OR NOT is_due)
 -- test: expect(NOT is_due OR days_late >= 0)
 -- test: expect(NOT otif OR days_late = 0 OR NOT is_due)
@@ -37,9 +38,8 @@ per_line AS (
         CAST(sum(shipped_qty) FILTER (WHERE so_far) AS DECIMAL(18,4))    AS shipped_qty,
         CAST(sum(shipped_qty) FILTER (WHERE so_far AND by_deadline) AS DECIMAL(18,4)) AS qty_by_deadline,
         min(event_date) FILTER (WHERE so_far)                            AS first_event_date,
-        -- the carrier and mode when the line has a single shipment so far
-        any_value(carrier) FILTER (WHERE so_far)                         AS only_carrier,
-        any_value(transport_mode) FILTER (WHERE so_far)                  AS only_transport_mode,
+        -- the carrier and mode (dim_route) when the line has a single shipment so far
+        any_value(hash(carrier, transport_mode)) FILTER (WHERE so_far)   AS only_route,
         min(ship_date) FILTER (WHERE shipped_before_as_of)               AS first_ship_date,
         count(*) FILTER (WHERE event_gap AND (so_far OR event_date IS NULL)) AS event_gaps
     FROM int_shipment
@@ -53,7 +53,7 @@ split_line AS (
     -- on the day that completes the line (same-day rows share the date); the first row is
     -- the line's first delivery, whose carrier and mode the line takes.
     SELECT
-        s.line_key, s.event_date, s.carrier, s.transport_mode, l.required_qty,
+        s.line_key, s.event_date, hash(s.carrier, s.transport_mode) AS route_key, l.required_qty,
         sum(s.shipped_qty) OVER delivery_order AS running_qty,
         row_number() OVER delivery_order = 1   AS is_first
     FROM int_shipment s
@@ -68,16 +68,14 @@ split_delivery AS (
     SELECT
         line_key,
         min(event_date) FILTER (WHERE running_qty >= required_qty)  AS completing_event_date,
-        any_value(carrier) FILTER (WHERE is_first)                  AS first_carrier,
-        any_value(transport_mode) FILTER (WHERE is_first)           AS first_transport_mode
+        any_value(route_key) FILTER (WHERE is_first)                AS first_route
     FROM split_line
     GROUP BY line_key
 ),
 shipped AS (
     SELECT
         p.*,
-        CASE WHEN p.shipment_count = 1 THEN p.only_carrier ELSE m.first_carrier END AS first_carrier,
-        CASE WHEN p.shipment_count = 1 THEN p.only_transport_mode ELSE m.first_transport_mode END AS first_transport_mode,
+        CASE WHEN p.shipment_count = 1 THEN p.only_route ELSE m.first_route END AS first_route,
         m.completing_event_date AS split_completing_event_date
     FROM per_line p
     LEFT JOIN split_delivery m USING (line_key)
@@ -126,8 +124,7 @@ line_kpi AS MATERIALIZED (
             AND l.status IS DISTINCT FROM 'closed'                             AS is_open,
         s.first_ship_date - l.order_date                                       AS order_to_ship_days,
         CAST(date_trunc('week', s.first_ship_date) AS DATE)                    AS ship_week,
-        coalesce(s.first_carrier, '(none)')                                    AS carrier,
-        coalesce(s.first_transport_mode, c.order_transport_mode)               AS transport_mode
+        coalesce(s.first_route, hash('(none)', c.order_transport_mode))       AS route_key
     FROM line l
     CROSS JOIN params p
     JOIN dim_cut c USING (cut_id)
@@ -157,12 +154,17 @@ bad_document AS (
     WHERE lower(trim(status)) IN ('missing', 'rejected')
 ),
 replaced_document AS (
+    -- the other documents of those orders only (a semi-join first: normalising the type
+    -- of all the documents cost a second at tens of millions)
     SELECT b.*
     FROM bad_document b
-    JOIN documents n ON n.order_id = b.order_id AND n.shipment_id = b.shipment_id
+    JOIN (SELECT order_id, shipment_id, doc_type, _load_id, _row, rowid AS rid
+          FROM documents
+          WHERE order_id IN (SELECT order_id FROM bad_document)) n
+      ON n.order_id = b.order_id AND n.shipment_id = b.shipment_id
     WHERE lower(trim(n.doc_type)) = b.doc_type
       AND (n._load_id > b._load_id
-           OR (n._load_id = b._load_id AND (n._row > b._row OR (n._row IS NULL AND n.rowid > b.rid))))
+           OR (n._load_id = b._load_id AND (n._row > b._row OR (n._row IS NULL AND n.rid > b.rid))))
 ),
 document_issue AS (
     SELECT DISTINCT order_id
