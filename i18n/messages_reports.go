@@ -55,7 +55,7 @@ var reportsEN = map[string]string{
 	"report.whole_company":       "Whole company",
 	"report.vs_last_week":        "vs last week",
 	"report.trend_title":         "Trend over the last %d weeks",
-	"report.footer":              "Figures computed by the orderflow SQL models from the ERP extracts; each KPI is defined once, in SQL. Trend: the last 13 weeks; 4 weeks: this week and the 3 before taken together (ratios of their sums, percentiles of all their lines).",
+	"report.footer":              "Figures computed by the orderflow SQL models from the ERP extracts; each KPI is defined once, in SQL. Trend: the last 13 weeks; 4 weeks: this week and the 3 before taken together (ratios of their sums, percentiles of all their lines; counts and amounts as a weekly average).",
 
 	"report.help.backlog_value":       "Value still to ship of every line past due, today.",
 	"report.help.backlog_lines":       "Lines past due and not fully shipped, today.",
@@ -262,7 +262,7 @@ var reportsFR = map[string]string{
 	"report.whole_company":       "Toute l'entreprise",
 	"report.vs_last_week":        "par rapport à la semaine précédente",
 	"report.trend_title":         "Tendance des %d dernières semaines",
-	"report.footer":              "Chiffres calculés par les modèles SQL d'orderflow à partir des extractions de l'ERP ; chaque indicateur est défini une seule fois, en SQL. Tendance : les 13 dernières semaines ; 4 semaines : cette semaine et les 3 précédentes réunies (ratios de leurs sommes, percentiles de toutes leurs lignes).",
+	"report.footer":              "Chiffres calculés par les modèles SQL d'orderflow à partir des extractions de l'ERP ; chaque indicateur est défini une seule fois, en SQL. Tendance : les 13 dernières semaines ; 4 semaines : cette semaine et les 3 précédentes réunies (ratios de leurs sommes, percentiles de toutes leurs lignes ; nombres et montants en moyenne hebdomadaire).",
 
 	"report.help.backlog_value":       "Valeur restant à expédier de toutes les lignes échues, aujourd'hui.",
 	"report.help.backlog_lines":       "Lignes échues pas entièrement expédiées, aujourd'hui.",

@@ -252,11 +252,7 @@ func (w *Weekly) kpiRow(kpi string) (KPIRow, bool) {
 	if s != nil && s[i] != nil && s[i].Numerator != nil {
 		r.Numerator, r.Denom = *s[i].Numerator, *s[i].Denominator
 	}
-	if v, ok := f.FourWeeks[kpi]; ok && v.Value != nil {
-		r.Avg4 = *v.Value
-	} else if zeroWhenEmpty(kpi) {
-		r.Avg4 = 0
-	}
+	r.Avg4 = f.fourWeekValue(kpi, i)
 	for j := max(0, i-trendWeeks+1); j <= i; j++ {
 		r.Trend = append(r.Trend, at(j))
 	}
@@ -272,6 +268,23 @@ func isSnapshot(kpi string) bool {
 		}
 	}
 	return false
+}
+
+// fourWeekValue is kpi over the 4 weeks to the axis's week i (fewer on a young axis)
+// taken together, comparable with one week's figure: a ratio or percentile of the
+// weeks' pooled rows, and for a count or amount (claims, their cost) its weekly average.
+func (f *Facts) fourWeekValue(kpi string, i int) float64 {
+	v, ok := f.FourWeeks[kpi]
+	additive := zeroWhenEmpty(kpi)
+	switch {
+	case ok && v.Value != nil && additive:
+		return *v.Value / float64(min(4, i+1))
+	case ok && v.Value != nil:
+		return *v.Value
+	case additive:
+		return 0
+	}
+	return math.NaN()
 }
 
 // status is red, amber or green against the target (amber: within 2 points of a ratio
