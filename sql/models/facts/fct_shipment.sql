@@ -5,9 +5,7 @@
 SELECT
     f.* REPLACE (coalesce(f.sku, '(none)') AS sku),
     c.customer_id, c.customer, c.country, c.region, c.bloc, c.site, c.incoterm, c.lane, c.currency, c.event_basis,
-    coalesce(p.family, '(none)') AS family,
-    r.carrier, r.transport_mode
+    coalesce(p.family, '(none)') AS family
 FROM int_shipment f
 JOIN dim_cut c USING (cut_id)
-JOIN dim_route r USING (route_key)
 LEFT JOIN stg_products p ON p.sku = f.sku

@@ -9,11 +9,10 @@
 -- test: not_null(cut_id, is_opened, is_open, is_closed, carrier, transport_mode)
 -- test: expect(NOT is_open OR age_days >= 0)
 WITH shipment AS (
-    SELECT s.shipment_id, min(r.carrier) AS carrier, min(r.transport_mode) AS transport_mode
-    FROM int_shipment s
-    JOIN dim_route r USING (route_key)
-    WHERE s.shipment_id IN (SELECT shipment_id FROM stg_claims)
-    GROUP BY s.shipment_id
+    SELECT shipment_id, min(carrier) AS carrier, min(transport_mode) AS transport_mode
+    FROM int_shipment
+    WHERE shipment_id IN (SELECT shipment_id FROM stg_claims)
+    GROUP BY shipment_id
 )
 SELECT
     c.claim_id,

@@ -39,7 +39,7 @@ per_line AS (
         CAST(sum(shipped_qty) FILTER (WHERE so_far AND by_deadline) AS DECIMAL(18,4)) AS qty_by_deadline,
         min(event_date) FILTER (WHERE so_far)                            AS first_event_date,
         -- the carrier and mode (dim_route) when the line has a single shipment so far
-        any_value(route_key) FILTER (WHERE so_far)                       AS only_route,
+        any_value(hash(carrier, transport_mode)) FILTER (WHERE so_far)   AS only_route,
         min(ship_date) FILTER (WHERE shipped_before_as_of)               AS first_ship_date,
         count(*) FILTER (WHERE event_gap AND (so_far OR event_date IS NULL)) AS event_gaps
     FROM int_shipment
@@ -53,7 +53,7 @@ split_line AS (
     -- on the day that completes the line (same-day rows share the date); the first row is
     -- the line's first delivery, whose carrier and mode the line takes.
     SELECT
-        s.line_key, s.event_date, s.route_key, l.required_qty,
+        s.line_key, s.event_date, hash(s.carrier, s.transport_mode) AS route_key, l.required_qty,
         sum(s.shipped_qty) OVER delivery_order AS running_qty,
         row_number() OVER delivery_order = 1   AS is_first
     FROM int_shipment s
