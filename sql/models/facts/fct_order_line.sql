@@ -11,9 +11,7 @@ SELECT
     CASE WHEN f.promised_date IS NOT NULL THEN 'promised'
          WHEN f.requested_date IS NOT NULL THEN 'requested' END AS due_source,
     c.customer_id, c.customer, c.country, c.region, c.bloc, c.site, c.incoterm, c.lane, c.currency, c.event_basis,
-    coalesce(p.family, '(none)') AS family,
-    r.carrier, r.transport_mode
+    coalesce(p.family, '(none)') AS family
 FROM int_order_line f
 JOIN dim_cut c USING (cut_id)
-JOIN dim_route r USING (route_key)
 LEFT JOIN stg_products p ON p.sku = f.sku

@@ -39,12 +39,11 @@ SELECT
     coalesce(c.closed_date < p.as_of, false)                              AS is_closed,
     CASE WHEN c.closed_date < p.as_of THEN c.closed_date - c.opened_date END AS resolution_days,
     p.as_of - c.opened_date                                               AS age_days,
-    coalesce(s.carrier, fr.carrier, '(none)')                             AS carrier,
-    coalesce(s.transport_mode, fr.transport_mode, o.order_transport_mode, '(none)') AS transport_mode
+    coalesce(s.carrier, fl.carrier, '(none)')                             AS carrier,
+    coalesce(s.transport_mode, fl.transport_mode, o.order_transport_mode, '(none)') AS transport_mode
 FROM stg_claims c
 CROSS JOIN params p
 LEFT JOIN dim_order_cut o ON o.order_id = c.order_id
 LEFT JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
 LEFT JOIN int_order_line fl ON fl.order_id = c.order_id AND fl.line_no = c.line_no
-LEFT JOIN dim_route fr ON fr.route_key = fl.route_key
 LEFT JOIN shipment s ON s.shipment_id = c.shipment_id

@@ -9,19 +9,19 @@
 --   days_late       = 0 when otif, else days from due_date to the event that completes
 --                     required_qty, or to the as-of date while the line is incomplete
 -- "So far" means delivery events before the as-of date: a figure never uses later data.
--- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's; route_key names
--- the carrier and transport_mode (dim_route) of the line's first delivery event (earliest
--- event, then lowest shipment_id), the shipment that decides on_time; a line not yet
--- shipped has carrier '(none)' and the order's planned transport mode. (A line with
--- shipments by several carriers counts once, for the carrier of its first delivery.)
+-- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's; carrier and
+-- transport_mode are those of the line's first delivery event (earliest event, then lowest
+-- shipment_id), the shipment that decides on_time, found by their route_key (dim_route); a
+-- line not yet shipped has carrier '(none)' and the order's planned transport mode. (A
+-- line with shipments by several carriers counts once, for the carrier of its first
+-- delivery.)
 -- Order-level columns (order_*) repeat on each line so that order KPIs can be cut by
 -- line dimensions: an order counts when all its lines are due, in the week of its latest
 -- due date; it is OTIF when every line is; perfect when also without claim and without a
 -- document missing or rejected.
 -- materialized: table
 -- (one row per row of dim_order_line, whose key is tested unique)
--- test: not_null(cut_id, route_key, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline)
--- test: relationships(route_key -> dim_route.route_key)
+-- test: not_null(cut_id, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline, carrier, transport_mode)
 -- test: expect(qty_by_deadline <= shipped_qty OR NOT is_due)
 -- test: expect(NOT is_due OR days_late >= 0)
 -- test: expect(NOT otif OR days_late = 0 OR NOT is_due)
@@ -124,11 +124,13 @@ line_kpi AS MATERIALIZED (
             AND l.status IS DISTINCT FROM 'closed'                             AS is_open,
         s.first_ship_date - l.order_date                                       AS order_to_ship_days,
         CAST(date_trunc('week', s.first_ship_date) AS DATE)                    AS ship_week,
-        coalesce(s.first_route, hash('(none)', c.order_transport_mode))       AS route_key
+        r.carrier,
+        r.transport_mode
     FROM line l
     CROSS JOIN params p
     JOIN dim_cut c USING (cut_id)
     LEFT JOIN shipped s USING (line_key)
+    LEFT JOIN dim_route r ON r.route_key = coalesce(s.first_route, hash('(none)', c.order_transport_mode))
 ),
 order_kpi AS (
     SELECT
