@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,21 +25,15 @@ func TestBuildOnEmptyDatabase(t *testing.T) {
 // keeps the file's order), and a later extract of the key wins over an earlier one.
 func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 	st := openStore(t)
-	ctx := context.Background()
-	write := func(dir, name, body string) {
-		t.Helper()
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	first, second := filepath.Join(t.TempDir(), "first"), filepath.Join(t.TempDir(), "second")
-	write(first, "orders.csv", "order_id,customer_id,order_date,ship_to_country,incoterm\nO1,C1,2026-10-01,DE,FCA\nO2,C1,2026-10-02,DE,FCA\n")
-	write(first, "order_lines.csv", "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n"+
-		"O1,10,A,5,1,2026-10-10\nO2,10,A,1,1,2026-10-10\nO1,10,A,7,1,2026-10-10\nO2,10,A,2,1,2026-10-10\nO2,10,A,3,1,2026-10-10\n")
-	write(second, "order_lines.csv", "order_id,line_no,sku,ordered_qty,unit_price,requested_date\nO2,10,A,9,1,2026-10-10\nO2,10,A,8,1,2026-10-10\n")
+	writeFiles(t, first, map[string]string{
+		"orders.csv": "order_id,customer_id,order_date,ship_to_country,incoterm\nO1,C1,2026-10-01,DE,FCA\nO2,C1,2026-10-02,DE,FCA\n",
+		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n" +
+			"O1,10,A,5,1,2026-10-10\nO2,10,A,1,1,2026-10-10\nO1,10,A,7,1,2026-10-10\nO2,10,A,2,1,2026-10-10\nO2,10,A,3,1,2026-10-10\n",
+	})
+	writeFiles(t, second, map[string]string{
+		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\nO2,10,A,9,1,2026-10-10\nO2,10,A,8,1,2026-10-10\n",
+	})
 	loadCanonical(t, st, first)
 	var nulls int
 	if err := st.DB.QueryRow("SELECT count(*) FROM order_lines WHERE _row IS NULL").Scan(&nulls); err != nil || nulls != 5 {
@@ -48,18 +41,7 @@ func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 	}
 	mustBuild(t, st, config.Default(), "2026-11-23")
 	got := func() string {
-		rows, err := st.DB.QueryContext(ctx, "SELECT order_id || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM int_order_line ORDER BY order_id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			out = append(out, s)
-		}
-		return strings.Join(out, " ")
+		return queryText(t, st, "SELECT order_id || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM int_order_line ORDER BY order_id")
 	}
 	if g := got(); g != "O1=7 O2=3" {
 		t.Fatalf("first extract: lines %s, want the last row of each key: O1=7 O2=3", g)
@@ -167,30 +149,14 @@ func TestRequiredQtyIsExact(t *testing.T) {
 		"shipments.csv": "shipment_id,order_id,line_no,shipped_qty,ship_date\n" +
 			"S1,O1,10,6.9999,2026-10-09\nS2,O1,20,7,2026-10-09\nS3,O1,30,99999,2026-10-09\nS4,O1,40,99998.9999,2026-10-09\n",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	loadCanonical(t, st, dir)
 	cfg := config.Default()
 	cfg.KPI.QtyTolerance = 0.00001
 	mustBuild(t, st, cfg, "2026-11-23")
-	rows, err := st.DB.Query("SELECT line_no || ':' || CAST(CAST(required_qty AS DOUBLE) AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, s)
-	}
+	got := queryText(t, st, "SELECT line_no || ':' || CAST(CAST(required_qty AS DOUBLE) AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
 	want := "10:6.99993:false 20:6.99993:true 30:99999.0:true 40:99999.0:false"
-	if g := strings.Join(got, " "); g != want {
-		t.Errorf("required_qty and in_full: %s, want %s", g, want)
+	if got != want {
+		t.Errorf("required_qty and in_full: %s, want %s", got, want)
 	}
 }

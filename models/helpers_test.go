@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,4 +43,39 @@ func mustBuild(t testing.TB, st *store.Store, cfg config.Config, asOf string) Bu
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// writeFiles writes the extracts of files (name -> body) into dir.
+func writeFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// queryText runs a query of one text column and joins its rows with spaces.
+func queryText(t testing.TB, st *store.Store, query string) string {
+	t.Helper()
+	rows, err := st.DB.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, " ")
 }

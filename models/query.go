@@ -56,14 +56,11 @@ func Query(ctx context.Context, db *sql.DB, q KPIQuery) ([]KPIValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	kpis, err := selectKPIs(q)
+	a, err := resolveQuery(q)
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := weekRange(q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
+	kpis, from, to := a.kpis, a.from, a.to
 	// One pass over each model computes all its asked KPIs.
 	var order []*Model
 	byModel := map[*Model][]KPI{}

@@ -29,15 +29,9 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 		if q.Period {
 			return nil, fmt.Errorf("QueryCuts answers weekly queries; ask Query for the KPIs of a period")
 		}
-		kpis, err := selectKPIs(q)
-		if err != nil {
+		if asked[i], err = resolveQuery(q); err != nil {
 			return nil, err
 		}
-		from, to, err := weekRange(q.From, q.To)
-		if err != nil {
-			return nil, err
-		}
-		asked[i] = cutQuery{q: q, kpis: kpis, from: from, to: to}
 	}
 	// Each mart: the queries asking for one of its KPIs, split into passes.
 	var order []*Model
@@ -94,11 +88,24 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 	return out, nil
 }
 
-// cutQuery is a query of QueryCuts with its KPIs and weeks resolved.
+// cutQuery is a query with its KPIs and weeks resolved.
 type cutQuery struct {
 	q        KPIQuery
 	kpis     []KPI
 	from, to time.Time
+}
+
+// resolveQuery checks q's KPIs, dimensions and weeks against the registry.
+func resolveQuery(q KPIQuery) (cutQuery, error) {
+	kpis, err := selectKPIs(q)
+	if err != nil {
+		return cutQuery{}, err
+	}
+	from, to, err := weekRange(q.From, q.To)
+	if err != nil {
+		return cutQuery{}, err
+	}
+	return cutQuery{q: q, kpis: kpis, from: from, to: to}, nil
 }
 
 // sortValues orders values as Query returns them: by KPI (registry order), week, then
@@ -273,26 +280,16 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 		sets = append(sets, "("+strings.Join(group, ", ")+")")
 	}
 
-	// The pass reads the weeks of every query and the filters they all have.
+	// The pass reads the weeks of every query (a zero bound is unbounded, and stays so)
+	// and the filters they all have.
 	var from, to time.Time
 	for n, i := range queries {
 		a := asked[i]
-		if n == 0 || from.IsZero() || (!a.from.IsZero() && a.from.Before(from)) {
+		if n == 0 || (!from.IsZero() && (a.from.IsZero() || a.from.Before(from))) {
 			from = a.from
 		}
-		if a.from.IsZero() {
-			from = time.Time{}
-			break
-		}
-	}
-	for n, i := range queries {
-		a := asked[i]
-		if n == 0 || (!to.IsZero() && a.to.After(to)) {
+		if n == 0 || (!to.IsZero() && (a.to.IsZero() || a.to.After(to))) {
 			to = a.to
-		}
-		if a.to.IsZero() {
-			to = time.Time{}
-			break
 		}
 	}
 	shared := sharedFilters(asked, queries)
