@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +93,9 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 				return err
 			}
 			rep.Models = append(rep.Models, run)
-			if run.Rows >= 0 {
+			if m.Materialized == "enum" {
+				fmt.Fprintf(progress, "built %-28s enum  %12d values %6.2fs\n", m.Name, run.Rows, run.Duration.Seconds())
+			} else if run.Rows >= 0 {
 				fmt.Fprintf(progress, "built %-28s table %12d rows %8.2fs\n", m.Name, run.Rows, run.Duration.Seconds())
 			} else {
 				fmt.Fprintf(progress, "built %-28s view\n", m.Name)
@@ -254,11 +258,15 @@ func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
 }
 
 // dropTemp drops the temp models of a build, which would otherwise live on with the
-// pooled connection.
+// pooled connection. (A table keeps the values of an enum column when its type is
+// dropped.)
 func dropTemp(ctx context.Context, db querier, p *Project) {
 	for _, m := range p.Models {
-		if m.Materialized == "temp" {
+		switch m.Materialized {
+		case "temp":
 			db.ExecContext(ctx, "DROP TABLE IF EXISTS temp.main."+quoteIdent(m.Name+stagedSuffix))
+		case "enum":
+			db.ExecContext(ctx, "DROP TYPE IF EXISTS temp.main."+quoteIdent(m.Name+stagedSuffix))
 		}
 	}
 }
@@ -300,13 +308,39 @@ func buildModel(ctx context.Context, db querier, m *Model, stage *staging) (Mode
 		kind = "TABLE"
 	case "temp":
 		kind = "TEMP TABLE"
+	case "enum":
+		kind = "TEMP TYPE"
 	}
 	staged := quoteIdent(stage.name(m.Name))
 	stmt := fmt.Sprintf("CREATE %s %s AS\n%s", kind, staged, stage.rewrite(m.SQL))
-	if _, err := db.ExecContext(ctx, stmt); err != nil {
+	if kind == "TEMP TYPE" {
+		// The distinct texts of the query's one column, sorted: an enum sorts (and takes
+		// its min and max) by the order of its values, which is then that of the texts.
+		stmt = fmt.Sprintf("CREATE TEMP TYPE %s AS ENUM (SELECT DISTINCT CAST(v AS VARCHAR) FROM (\n%s\n) AS q(v) WHERE v IS NOT NULL ORDER BY 1)",
+			staged, stage.rewrite(m.SQL))
+	}
+	// For developers: ORDERFLOW_PROFILE_DIR=dir writes DuckDB's profile of each model
+	// built as a table or type to dir/<model>.json.
+	profile := os.Getenv("ORDERFLOW_PROFILE_DIR")
+	if profile != "" && kind != "VIEW" {
+		if _, err := db.ExecContext(ctx, "PRAGMA enable_profiling='json'; PRAGMA profiling_output="+quoteLiteral(filepath.Join(profile, m.Name+".json"))); err != nil {
+			return run, err
+		}
+	}
+	_, err := db.ExecContext(ctx, stmt)
+	if profile != "" && kind != "VIEW" {
+		db.ExecContext(ctx, "PRAGMA disable_profiling")
+	}
+	if err != nil {
 		return run, fmt.Errorf("cannot build model %s (sql/%s): %w", m.Name, m.Path, err)
 	}
-	if kind != "VIEW" {
+	switch kind {
+	case "VIEW":
+	case "TEMP TYPE": // the number of values
+		if err := db.QueryRowContext(ctx, "SELECT len(labels) FROM duckdb_types() WHERE database_name = 'temp' AND type_name = ?", stage.name(m.Name)).Scan(&run.Rows); err != nil {
+			return run, err
+		}
+	default:
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+staged).Scan(&run.Rows); err != nil {
 			return run, err
 		}

@@ -30,9 +30,12 @@ func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 		"orders.csv": "order_id,customer_id,order_date,ship_to_country,incoterm\nO1,C1,2026-10-01,DE,FCA\nO2,C1,2026-10-02,DE,FCA\n",
 		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n" +
 			"O1,10,A,5,1,2026-10-10\nO2,10,A,1,1,2026-10-10\nO1,10,A,7,1,2026-10-10\nO2,10,A,2,1,2026-10-10\nO2,10,A,3,1,2026-10-10\n",
+		"shipments.csv": "shipment_id,order_id,line_no,shipped_qty,ship_date\n" +
+			"S1,O1,10,1,2026-10-09\nS1,O1,10,2,2026-10-09\nS1,O2,10,1,2026-10-09\nS2,O2,10,1,2026-10-09\n",
 	})
 	writeFiles(t, second, map[string]string{
 		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\nO2,10,A,9,1,2026-10-10\nO2,10,A,8,1,2026-10-10\n",
+		"shipments.csv":   "shipment_id,order_id,line_no,shipped_qty,ship_date\nS2,O2,10,4,2026-10-09\nS2,O2,10,5,2026-10-09\n",
 	})
 	loadCanonical(t, st, first)
 	var nulls int
@@ -43,14 +46,25 @@ func TestStagingKeepsTheLastRowOfAKey(t *testing.T) {
 	got := func() string {
 		return queryText(t, st, "SELECT order_id || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM int_order_line ORDER BY order_id")
 	}
+	// The shipments too (dim_order_line and int_shipment have no unique test: they rely
+	// on this deduplication).
+	shipped := func() string {
+		return queryText(t, st, "SELECT shipment_id || '/' || order_id || '=' || CAST(CAST(shipped_qty AS INTEGER) AS VARCHAR) FROM int_shipment ORDER BY ALL")
+	}
 	if g := got(); g != "O1=7 O2=3" {
 		t.Fatalf("first extract: lines %s, want the last row of each key: O1=7 O2=3", g)
+	}
+	if g := shipped(); g != "S1/O1=2 S1/O2=1 S2/O2=1" {
+		t.Fatalf("first extract: shipments %s, want S1/O1=2 S1/O2=1 S2/O2=1", g)
 	}
 	// The newer extract supersedes O2's rows; within it, its last row wins again.
 	loadCanonical(t, st, second)
 	mustBuild(t, st, config.Default(), "2026-11-23")
 	if g := got(); g != "O1=7 O2=8" {
 		t.Fatalf("after the newer extract: lines %s, want O1=7 O2=8", g)
+	}
+	if g := shipped(); g != "S1/O1=2 S1/O2=1 S2/O2=5" {
+		t.Fatalf("after the newer extract: shipments %s, want S1/O1=2 S1/O2=1 S2/O2=5", g)
 	}
 }
 
@@ -91,6 +105,49 @@ func TestTempModel(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "models/v.sql reads a, a temp model that lives for the build only") {
 		t.Fatalf("error %v, want a view reading a temp model refused", err)
+	}
+}
+
+// An enum model is a type of the build only, its values the distinct texts of its query
+// sorted; a table built with it keeps them, reading and sorting as the texts.
+func TestEnumModel(t *testing.T) {
+	st := openStore(t)
+	if _, err := st.DB.Exec(`INSERT INTO orders (order_id, customer_id, _load_id, _row) VALUES ('O1', 'b', 1, 1), ('O2', NULL, 1, 2), ('O3', 'a', 1, 3), ('O4', 'b', 1, 4)`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseProject(fstest.MapFS{
+		"models/customer_enum.sql": {Data: []byte("-- materialized: enum\nSELECT customer_id FROM orders UNION ALL SELECT 'z'")},
+		"models/t.sql":             {Data: []byte("-- materialized: table\nSELECT order_id, CAST(customer_id AS customer_enum) AS customer FROM orders")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	for range 2 { // the second build finds no leftover of the first
+		rep, err := build(context.Background(), st, p, config.Default(), asOf, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Models[0].Name != "customer_enum" || rep.Models[0].Rows != 3 {
+			t.Fatalf("build report %+v, want customer_enum of 3 values", rep.Models[0])
+		}
+	}
+	if got := queryText(t, st, "SELECT typeof(customer) FROM t LIMIT 1"); got != "ENUM('a', 'b', 'z')" {
+		t.Errorf("column type %s, want ENUM('a', 'b', 'z')", got)
+	}
+	if got := queryText(t, st, "SELECT order_id || ':' || coalesce(customer, '-') FROM t WHERE customer IS NULL OR customer <> 'x' ORDER BY customer, order_id"); got != "O3:a O1:b O4:b O2:-" {
+		t.Errorf("rows %s, want O3:a O1:b O4:b O2:-", got)
+	}
+	var n int
+	if err := st.DB.QueryRow("SELECT count(*) FROM duckdb_types() WHERE type_name LIKE 'customer_enum%'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d types customer_enum after the build (%v), want none", n, err)
+	}
+	_, err = parseProject(fstest.MapFS{
+		"models/e.sql": {Data: []byte("-- materialized: enum\nSELECT customer_id FROM orders")},
+		"models/v.sql": {Data: []byte("SELECT CAST(customer_id AS e) AS c FROM orders")},
+	})
+	if err == nil || !strings.Contains(err.Error(), "models/v.sql reads e, an enum model that lives for the build only") {
+		t.Fatalf("error %v, want a view reading an enum model refused", err)
 	}
 }
 

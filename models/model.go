@@ -39,7 +39,7 @@ import (
 type Model struct {
 	Name         string // file name without .sql: the table or view it builds
 	Path         string // inside sql.Models, such as models/facts/fct_order_line.sql
-	Materialized string // table, view or temp (a table of the build only)
+	Materialized string // table, view, temp (a table of the build only) or enum (a type of the build only)
 	SQL          string // the SELECT, with its comments
 	Deps         []string
 	Tests        []DataTest
@@ -112,10 +112,14 @@ func parseProject(fsys fs.FS) (*Project, error) {
 	for _, m := range p.Models {
 		m.Deps = findDeps(m, p.byName)
 		if m.Materialized == "view" || len(m.KPIs) > 0 {
-			// A view (or a KPI, queried after the build) would read a table gone by then.
+			// A view (or a KPI, queried after the build) would read a table or type gone
+			// by then.
 			for _, d := range m.Deps {
-				if p.byName[d].Materialized == "temp" {
+				switch p.byName[d].Materialized {
+				case "temp":
 					return nil, fmt.Errorf("%s reads %s, a temp model that lives for the build only: make %s a table, or %s a table or temp model", m.Path, d, d, m.Name)
+				case "enum":
+					return nil, fmt.Errorf("%s reads %s, an enum model that lives for the build only: make %s a table or temp model", m.Path, d, m.Name)
 				}
 			}
 		}
@@ -212,8 +216,8 @@ func parseModel(file, body string) (*Model, error) {
 		closeKPI()
 		switch key {
 		case "materialized":
-			if val != "table" && val != "view" && val != "temp" {
-				return nil, bad(fmt.Sprintf("materialized: %q must be table, view or temp", val))
+			if val != "table" && val != "view" && val != "temp" && val != "enum" {
+				return nil, bad(fmt.Sprintf("materialized: %q must be table, view, temp or enum", val))
 			}
 			m.Materialized = val
 		case "test":

@@ -91,7 +91,7 @@ func TestParseModel(t *testing.T) {
 	f("-- kpi: a\n--   numerator: count(*)\nSELECT 1", "needs either a numerator and a denominator, or a value")
 	f("-- kpi: a\n--   value: 1\n--   numerator: 1\n--   denominator: 1\nSELECT 1", "needs either")
 	f("-- kpi: a\n--   values: count(*)\nSELECT 1", "unknown KPI directive")
-	f("-- materialized: ephemeral\nSELECT 1", "must be table, view or temp")
+	f("-- materialized: ephemeral\nSELECT 1", "must be table, view, temp or enum")
 	f("-- test: unique()\nSELECT 1", "names no column")
 	f("-- test: unique(a; drop table x)\nSELECT 1", "is not a column name")
 	f("-- test: accepted_values(a)\nSELECT 1", "accepted_values(column: value")

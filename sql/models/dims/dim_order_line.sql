@@ -7,7 +7,9 @@
 -- cut_id 0: the order is unknown. A temp table: the facts read it during the build, no
 -- one after (it saves writing ten million rows to disk).
 -- materialized: temp
--- test: unique(order_id, line_no)
+-- (one row per (order_id, line_no) by construction: stg_order_lines keeps one row per key
+-- and dim_order, tested unique on order_id, cannot multiply it; TestStagingKeepsTheLastRowOfAKey
+-- checks it. A unique test here would cost 2 s at ten million lines.)
 -- test: not_null(cut_id, is_counted)
 SELECT
     l.line_key,

@@ -1,6 +1,7 @@
 -- The carrier and transport mode pairs of the shipments, and the planned transport mode
 -- of the orders (with carrier '(none)', for lines not shipped yet), each named by
--- route_key, a hash of the pair. int_order_line finds the first delivery of each line by
+-- route_key, a hash of the pair (of the enums carrier_enum and transport_mode_enum, as
+-- int_shipment stores them: a hash of the same texts as VARCHAR differs). int_order_line finds the first delivery of each line by
 -- this integer (an aggregate keeping ten million texts cost seconds) and spells the pair
 -- out again from here. Two pairs would share a hash only among billions of them, and the
 -- unique test would say so. A temp table: the facts keep the texts, which their readers
@@ -11,5 +12,5 @@ SELECT hash(carrier, transport_mode) AS route_key, carrier, transport_mode
 FROM (
     SELECT carrier, transport_mode FROM int_shipment
     UNION
-    SELECT '(none)', order_transport_mode FROM dim_cut
+    SELECT CAST('(none)' AS carrier_enum), CAST(order_transport_mode AS transport_mode_enum) FROM dim_cut
 )

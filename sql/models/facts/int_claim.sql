@@ -45,5 +45,5 @@ FROM stg_claims c
 CROSS JOIN params p
 LEFT JOIN dim_order_cut o ON o.order_id = c.order_id
 LEFT JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
-LEFT JOIN int_order_line fl ON fl.order_id = c.order_id AND fl.line_no = c.line_no
+LEFT JOIN int_order_line fl ON fl.line_key = l.line_key -- an integer: cheaper to match than two texts
 LEFT JOIN shipment s ON s.shipment_id = c.shipment_id

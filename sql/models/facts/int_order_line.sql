@@ -20,7 +20,7 @@
 -- due date; it is OTIF when every line is; perfect when also without claim and without a
 -- document missing or rejected.
 -- materialized: table
--- (one row per row of dim_order_line, whose key is tested unique)
+-- (one row per counted row of dim_order_line, one per (order_id, line_no))
 -- test: not_null(cut_id, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline, carrier, transport_mode)
 -- test: expect(qty_by_deadline <= shipped_qty OR NOT is_due)
 -- test: expect(NOT is_due OR days_late >= 0)
@@ -130,7 +130,7 @@ line_kpi AS MATERIALIZED (
     CROSS JOIN params p
     JOIN dim_cut c USING (cut_id)
     LEFT JOIN shipped s USING (line_key)
-    LEFT JOIN dim_route r ON r.route_key = coalesce(s.first_route, hash('(none)', c.order_transport_mode))
+    LEFT JOIN dim_route r ON r.route_key = coalesce(s.first_route, hash(CAST('(none)' AS carrier_enum), CAST(c.order_transport_mode AS transport_mode_enum)))
 ),
 order_kpi AS (
     SELECT

@@ -5,10 +5,13 @@
 -- real SCMS extract has delivery dates only); with neither date there is no event, and a
 -- gap. so_far: the event happened before the as-of date; by_deadline: on or before the
 -- line's deadline. carrier and transport_mode are the shipment's own, '(none)' when not
--- recorded. Its week is that of shipped_on, the ship date (else the delivery date).
+-- recorded (stored as the enums carrier_enum and transport_mode_enum: they read as text). Its week is that of shipped_on, the ship date (else the delivery date).
 -- line_key is the line's (dim_order_line), NULL when the line is unknown.
 -- materialized: table
--- test: unique(shipment_id, order_id, line_no)
+-- (one row per (shipment_id, order_id, line_no) by construction: stg_shipments keeps one
+-- row per key and the joins are on dim_order_line's key and dim_cut's, tested unique;
+-- TestStagingKeepsTheLastRowOfAKey checks it. A unique test here would cost 2.5 s at ten
+-- million shipments.)
 -- test: not_null(cut_id, event_gap, so_far, by_deadline, carrier, transport_mode, is_shipped)
 -- test: expect(event_date IS NULL OR event_date IN (ship_date, delivery_date))
 WITH shipment AS (
@@ -55,8 +58,8 @@ SELECT
     shipped_qty * CAST(unit_price AS DOUBLE)            AS shipped_value, -- a DECIMAL product could overflow
     freight_cost,
     weight_kg,
-    coalesce(carrier, '(none)')                         AS carrier,
-    coalesce(transport_mode, '(none)')                  AS transport_mode
+    CAST(coalesce(carrier, '(none)') AS carrier_enum)               AS carrier,
+    CAST(coalesce(transport_mode, '(none)') AS transport_mode_enum) AS transport_mode
 FROM shipment
 -- (not sorted by week: extracts come roughly in date order, which the table keeps, and
 -- sorting ten million rows would cost more than it saves a one-week query)

@@ -2,7 +2,7 @@
 -- position in order_lines, names the line with one integer for the rest of the build:
 -- the facts join and group on it rather than on two strings.
 -- materialized: view
--- (its key is tested unique on dim_order_line, a table: a test on this view would redo the deduplication)
+-- (a unique test on this view would redo the deduplication: see dim_order_line)
 SELECT
     rowid AS line_key,
     order_id,

@@ -1,7 +1,7 @@
 -- Shipments, one row per (shipment_id, order_id, line_no): a delivery of (part of) a line
 -- (latest load wins).
 -- materialized: view
--- (its key is tested unique on fct_shipment, a table: a test on this view would redo the deduplication)
+-- (a unique test on this view would redo the deduplication: see int_shipment)
 SELECT
     shipment_id,
     order_id,
