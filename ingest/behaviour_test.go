@@ -107,6 +107,75 @@ A3,1,S3,1,9,2026-03-09,,,open
 	f("SELECT _load_id::VARCHAR FROM order_lines WHERE order_id = 'A2'", "2")
 }
 
+// A key twice in one extract keeps its rows (duplicate_record shows them) and the load
+// marks all but the last _superseded, on the fast CSV path and on the mapped one (JSON);
+// a newer extract of the key deletes them all.
+func TestLoadMarksSupersededRows(t *testing.T) {
+	st := newStore(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	dups := "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n" +
+		"D1,1,S1,1,1,2026-03-02\nD1,2,S1,2,1,2026-03-02\nD1,1,S1,3,1,2026-03-02\nD1,1,S1,4,1,2026-03-02\n"
+	csv := writeFile(t, dir, "dups.csv", dups)
+	js := filepath.Join(dir, "dups.json")
+	if _, err := st.DB.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * REPLACE (replace(order_id, 'D', 'J') AS order_id) FROM read_csv('%s', all_varchar = true)) TO '%s' (FORMAT json, ARRAY true)`, csv, js)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range load(t, st, Options{}, csv, js) {
+		if r.Err != nil || r.RowsLoaded != 4 {
+			t.Fatalf("%+v", r)
+		}
+	}
+	f := func(q string, want string) {
+		t.Helper()
+		if got := queryString(t, st, q); got != want {
+			t.Errorf("%s = %q, want %q", q, got, want)
+		}
+	}
+	f("SELECT string_agg(order_id || '/' || line_no || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) || ':' || CAST(_superseded AS VARCHAR), ' ' ORDER BY order_id, ordered_qty) FROM order_lines",
+		"D1/1=1:true D1/2=2:false D1/1=3:true D1/1=4:false J1/1=1:true J1/2=2:false J1/1=3:true J1/1=4:false")
+	newer := writeFile(t, dir, "newer.csv", "order_id,line_no,sku,ordered_qty,unit_price,requested_date\nD1,1,S1,5,1,2026-03-02\n")
+	load(t, st, Options{}, newer)
+	f("SELECT string_agg(CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) || ':' || CAST(_superseded AS VARCHAR), ' ' ORDER BY ordered_qty) FROM order_lines WHERE order_id = 'D1'",
+		"2:false 5:false")
+}
+
+// A database loaded before the _superseded flag gets it from migration 006: in each
+// load, every row but the last of a key (by _row, else the table's order); across loads,
+// every row but the latest load's.
+func TestMigrationMarksSupersededRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var undo []string
+	for _, table := range []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims"} {
+		undo = append(undo, "ALTER TABLE "+table+" DROP COLUMN _superseded")
+	}
+	for _, q := range append(undo,
+		"DELETE FROM schema_migrations WHERE version = '006_superseded'",
+		`INSERT INTO order_lines (order_id, line_no, ordered_qty, _load_id, _row) VALUES
+			('A', '1', 1, 1, NULL), ('A', '1', 2, 1, NULL), ('B', '1', 3, 1, 2), ('B', '1', 4, 1, 1),
+			('C', '1', 5, 1, 1), ('C', '1', 6, 2, 1), ('D', '1', 7, 2, 1)`,
+	) {
+		if _, err := st.DB.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+	st, err = store.Open(ctx, path) // migrates
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	want := "1:true 2:false 3:false 4:true 5:true 6:false 7:false"
+	if got := queryString(t, st, "SELECT string_agg(CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) || ':' || CAST(_superseded AS VARCHAR), ' ' ORDER BY ordered_qty) FROM order_lines"); got != want {
+		t.Errorf("after the migration: %s, want %s", got, want)
+	}
+}
+
 func TestBrokenFileChangesNothing(t *testing.T) {
 	st := newStore(t)
 	dir := t.TempDir()

@@ -48,7 +48,7 @@ func readSchema(ctx context.Context, db *sql.DB) (schema, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT table_name, column_name, data_type, is_nullable = 'NO'
 		FROM information_schema.columns
-		WHERE table_schema = 'main' AND column_name NOT IN ('_load_id', '_row')
+		WHERE table_schema = 'main' AND column_name NOT IN ('_load_id', '_row', '_superseded')
 		ORDER BY table_name, ordinal_position`)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the canonical schema: %w", err)

@@ -53,7 +53,7 @@ changed AS (
     -- the fields whose values differ between the versions of one key in one load
     SELECT entity, key_text, _load_id, field
     FROM (SELECT entity, key_text, _load_id, row_json, unnest(json_keys(row_json)) AS field FROM versions)
-    WHERE field NOT IN ('_row', '_load_id')
+    WHERE field NOT IN ('_row', '_load_id', '_superseded')
     GROUP BY entity, key_text, _load_id, field
     HAVING count(DISTINCT coalesce(row_json ->> field, '(empty)')) > 1
 ),

@@ -1,6 +1,6 @@
 -- Customer claims and returns, one row per claim_id (latest load wins).
 -- materialized: view
--- (its key is tested unique on fct_claim, a table: a test on this view would redo the deduplication)
+-- (its key is tested unique on fct_claim, a table)
 SELECT
     claim_id,
     order_id,
@@ -16,10 +16,7 @@ SELECT
     cost,
     lower(nullif(trim(status), ''))        AS status
 FROM claims
--- Left out: the rows a later row of the same key replaces (latest load, then last row of
--- the file: _row, or the order of the table where the fast CSV path left _row NULL).
--- A window over the key columns alone finds them (few), much cheaper than one that
--- carries every column.
-WHERE rowid NOT IN (
-    SELECT rowid FROM claims
-    QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
+-- Left out: the rows a later row of the same key in the same extract replaces, which
+-- the load marks _superseded (the last row of the file wins; the load deletes the rows
+-- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+WHERE _superseded IS NOT TRUE

@@ -12,10 +12,7 @@ SELECT
     vat_number,
     coalesce(weight, 1)               AS weight
 FROM customers
--- Left out: the rows a later row of the same key replaces (latest load, then last row of
--- the file: _row, or the order of the table where the fast CSV path left _row NULL).
--- A window over the key columns alone finds them (few), much cheaper than one that
--- carries every column.
-WHERE rowid NOT IN (
-    SELECT rowid FROM customers
-    QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
+-- Left out: the rows a later row of the same key in the same extract replaces, which
+-- the load marks _superseded (the last row of the file wins; the load deletes the rows
+-- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+WHERE _superseded IS NOT TRUE

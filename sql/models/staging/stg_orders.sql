@@ -1,7 +1,7 @@
 -- Sales order headers, one row per order_id (latest load wins). Codes are normalised here
 -- once: Incoterms and countries upper case, modes and statuses lower case.
 -- materialized: view
--- (its key is tested unique on dim_order, a table: a test on this view would redo the deduplication)
+-- (its key is tested unique on dim_order, a table)
 SELECT
     order_id,
     customer_id,
@@ -17,10 +17,7 @@ SELECT
     lc_expiry_date,
     lower(nullif(trim(status), ''))           AS status
 FROM orders
--- Left out: the rows a later row of the same key replaces (latest load, then last row of
--- the file: _row, or the order of the table where the fast CSV path left _row NULL).
--- A window over the key columns alone finds them (few), much cheaper than one that
--- carries every column.
-WHERE rowid NOT IN (
-    SELECT rowid FROM orders
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
+-- Left out: the rows a later row of the same key in the same extract replaces, which
+-- the load marks _superseded (the last row of the file wins; the load deletes the rows
+-- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+WHERE _superseded IS NOT TRUE

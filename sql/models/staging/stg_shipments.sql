@@ -1,7 +1,7 @@
 -- Shipments, one row per (shipment_id, order_id, line_no): a delivery of (part of) a line
 -- (latest load wins).
 -- materialized: view
--- (a unique test on this view would redo the deduplication: see int_shipment)
+-- (one row per key: see int_shipment)
 SELECT
     shipment_id,
     order_id,
@@ -16,10 +16,7 @@ SELECT
     weight_kg,
     packages
 FROM shipments
--- Left out: the rows a later row of the same key replaces (latest load, then last row of
--- the file: _row, or the order of the table where the fast CSV path left _row NULL).
--- A window over the key columns alone finds them (few), much cheaper than one that
--- carries every column.
-WHERE rowid NOT IN (
-    SELECT rowid FROM shipments
-    QUALIFY row_number() OVER (PARTITION BY shipment_id, order_id, line_no ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
+-- Left out: the rows a later row of the same key in the same extract replaces, which
+-- the load marks _superseded (the last row of the file wins; the load deletes the rows
+-- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+WHERE _superseded IS NOT TRUE
