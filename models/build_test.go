@@ -211,7 +211,7 @@ func TestRequiredQtyIsExact(t *testing.T) {
 	cfg := config.Default()
 	cfg.KPI.QtyTolerance = 0.00001
 	mustBuild(t, st, cfg, "2026-11-23")
-	got := queryText(t, st, "SELECT line_no || ':' || CAST(CAST(required_qty AS DOUBLE) AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM int_order_line ORDER BY line_no")
+	got := queryText(t, st, "SELECT line_no || ':' || CAST(CAST(required_qty AS DOUBLE) AS VARCHAR) || ':' || CAST(in_full AS VARCHAR) FROM fct_order_line ORDER BY line_no")
 	want := "10:6.99993:false 20:6.99993:true 30:99999.0:true 40:99999.0:false"
 	if got != want {
 		t.Errorf("required_qty and in_full: %s, want %s", got, want)

@@ -26,6 +26,7 @@ SELECT
     coalesce(l.promised_date, l.requested_date)                         AS due_date,
     coalesce(l.promised_date, l.requested_date) + p.late_tolerance_days AS deadline,
     -- wide enough for any quantity: DECIMAL(18,4) x DECIMAL(9,6) would overflow past 10^8
+    -- (fct_order_line repeats this formula: int_order_line does not store the result)
     CAST(l.ordered_qty AS DECIMAL(38,4)) * (1 - p.qty_tolerance)        AS required_qty,
     l.status IS DISTINCT FROM 'cancelled' AND coalesce(l.ordered_qty > 0, false) AS is_counted
 FROM stg_order_lines l

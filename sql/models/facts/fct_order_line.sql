@@ -11,7 +11,10 @@ SELECT
     CASE WHEN f.promised_date IS NOT NULL THEN 'promised'
          WHEN f.requested_date IS NOT NULL THEN 'requested' END AS due_source,
     c.customer_id, c.customer, c.country, c.region, c.bloc, c.site, c.incoterm, c.lane, c.currency, c.event_basis,
-    coalesce(p.family, '(none)') AS family
+    coalesce(p.family, '(none)') AS family,
+    -- the quantity that makes the line in full, exactly as dim_order_line works it out
+    CAST(f.ordered_qty AS DECIMAL(38,4)) * (1 - params.qty_tolerance) AS required_qty
 FROM int_order_line f
+CROSS JOIN params
 JOIN dim_cut c USING (cut_id)
 LEFT JOIN stg_products p ON p.sku = f.sku
