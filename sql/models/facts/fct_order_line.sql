@@ -7,7 +7,7 @@
 -- much cheaper to write than the text of every dimension on every line.
 -- materialized: view
 SELECT
-    f.* REPLACE (coalesce(f.sku, '(none)') AS sku),
+    f.*,
     CASE WHEN f.promised_date IS NOT NULL THEN 'promised'
          WHEN f.requested_date IS NOT NULL THEN 'requested' END AS due_source,
     c.customer_id, c.customer, c.country, c.region, c.bloc, c.site, c.incoterm, c.lane, c.currency, c.event_basis,

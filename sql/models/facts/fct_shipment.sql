@@ -3,7 +3,7 @@
 -- and the shipment's own sku, carrier and transport_mode.
 -- materialized: view
 SELECT
-    f.* REPLACE (coalesce(f.sku, '(none)') AS sku),
+    f.*,
     c.customer_id, c.customer, c.country, c.region, c.bloc, c.site, c.incoterm, c.lane, c.currency, c.event_basis,
     coalesce(p.family, '(none)') AS family
 FROM int_shipment f

@@ -20,7 +20,10 @@
 WITH snapshot AS (
     SELECT
         s.*,
-        hash(s.site, s.sku)                                       AS site_sku,
+        -- the sku as int_shipment stores it (sku_enum), for the hash to match its
+        -- shipments'; a sku never ordered is not in the enum (and has no shipment)
+        CASE WHEN TRY_CAST(s.sku AS sku_enum) IS NULL THEN hash(s.site, s.sku)
+             ELSE hash(s.site, TRY_CAST(s.sku AS sku_enum)) END   AS site_sku,
         coalesce(s.on_hand_qty, 0) - coalesce(s.reserved_qty, 0)  AS available_qty,
         CAST(date_trunc('week', s.snapshot_date - 1) AS DATE)     AS week,
         p.demand_window_days,
@@ -54,7 +57,7 @@ daily_shipped AS (
     SELECT hash(c.site, s.sku) AS site_sku, s.shipped_on AS day, sum(s.shipped_qty) AS qty
     FROM int_shipment s
     JOIN dim_cut c USING (cut_id)
-    WHERE s.shipped_on IS NOT NULL AND s.sku IS NOT NULL
+    WHERE s.shipped_on IS NOT NULL AND s.sku <> '(none)'
     GROUP BY ALL
 ),
 cumulative AS (

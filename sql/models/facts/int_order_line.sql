@@ -9,7 +9,8 @@
 --   days_late       = 0 when otif, else days from due_date to the event that completes
 --                     required_qty, or to the as-of date while the line is incomplete
 -- "So far" means delivery events before the as-of date: a figure never uses later data.
--- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's; carrier and
+-- Cuts: cut_id names the order's dimensions (dim_cut), sku the product's ('(none)' when
+-- missing; an enum, sku_enum, as are carrier and transport_mode); carrier and
 -- transport_mode are those of the line's first delivery event (earliest event, then lowest
 -- shipment_id), the shipment that decides on_time, found by their route_key (dim_route); a
 -- line not yet shipped has carrier '(none)' and the order's planned transport mode. (A
@@ -85,7 +86,7 @@ line_kpi AS MATERIALIZED (
         l.line_key,
         l.order_id,
         l.line_no,
-        l.sku,
+        CAST(coalesce(l.sku, '(none)') AS sku_enum)                            AS sku,
         l.cut_id,
         l.order_date,
         l.requested_date,

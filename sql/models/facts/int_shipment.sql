@@ -6,7 +6,8 @@
 -- gap. so_far: the event happened before the as-of date; by_deadline: on or before the
 -- line's deadline. carrier and transport_mode are the shipment's own, '(none)' when not
 -- recorded (stored as the enums carrier_enum and transport_mode_enum: they read as text). Its week is that of shipped_on, the ship date (else the delivery date).
--- line_key is the line's (dim_order_line), NULL when the line is unknown.
+-- line_key is the line's (dim_order_line), NULL when the line is unknown; sku the line's,
+-- '(none)' when unknown (an enum, sku_enum).
 -- materialized: table
 -- (one row per (shipment_id, order_id, line_no) by construction: stg_shipments keeps one
 -- row per key and the joins are on dim_order_line's key and dim_cut's, tested unique;
@@ -42,7 +43,7 @@ SELECT
     order_id,
     line_no,
     line_key,
-    sku,
+    CAST(coalesce(sku, '(none)') AS sku_enum)           AS sku,
     cut_id,
     shipped_qty,
     ship_date,
