@@ -1,12 +1,10 @@
 package models
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/orderflow/orderflow/config"
 )
@@ -82,15 +80,8 @@ func TestTempModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	for range 2 { // the second build finds no leftover of the first
-		rep, err := build(context.Background(), st, p, config.Default(), asOf, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Models[0].Name != "a" || rep.Models[0].Rows != 2 || len(rep.Tests) != 1 {
-			t.Fatalf("build report %+v", rep)
-		}
+	if rep := buildTwice(t, st, p); rep.Models[0].Name != "a" || rep.Models[0].Rows != 2 || len(rep.Tests) != 1 {
+		t.Fatalf("build report %+v", rep)
 	}
 	var n int
 	if err := st.DB.QueryRow("SELECT n FROM b").Scan(&n); err != nil || n != 2 {
@@ -122,15 +113,8 @@ func TestEnumModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	for range 2 { // the second build finds no leftover of the first
-		rep, err := build(context.Background(), st, p, config.Default(), asOf, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Models[0].Name != "customer_enum" || rep.Models[0].Rows != 3 {
-			t.Fatalf("build report %+v, want customer_enum of 3 values", rep.Models[0])
-		}
+	if rep := buildTwice(t, st, p); rep.Models[0].Name != "customer_enum" || rep.Models[0].Rows != 3 {
+		t.Fatalf("build report %+v, want customer_enum of 3 values", rep.Models[0])
 	}
 	if got := queryText(t, st, "SELECT typeof(customer) FROM t LIMIT 1"); got != "ENUM('a', 'b', 'z')" {
 		t.Errorf("column type %s, want ENUM('a', 'b', 'z')", got)

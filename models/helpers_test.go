@@ -79,3 +79,18 @@ func queryText(t testing.TB, st *store.Store, query string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// buildTwice builds project p twice on st, the second build finding no leftover of the
+// first, and returns the second's report.
+func buildTwice(t *testing.T, st *store.Store, p *Project) BuildReport {
+	t.Helper()
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	var rep BuildReport
+	for range 2 {
+		var err error
+		if rep, err = build(context.Background(), st, p, config.Default(), asOf, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rep
+}
