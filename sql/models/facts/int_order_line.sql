@@ -86,7 +86,7 @@ line_kpi AS MATERIALIZED (
         l.line_key,
         l.order_id,
         l.line_no,
-        CAST(coalesce(l.sku, '(none)') AS sku_enum)                            AS sku,
+        l.sku,
         l.cut_id,
         l.order_date,
         l.requested_date,

@@ -33,7 +33,13 @@ WITH shipment AS (
         END                    AS event_gap,
         coalesce(s.ship_date, s.delivery_date) AS shipped_on,
         p.as_of
-    FROM stg_shipments s
+    FROM (
+        -- the enums cast before the join, where the extract's columns are still
+        -- dictionary-compressed and a cast runs once per distinct text, not per row
+        SELECT * REPLACE (
+            CAST(coalesce(carrier, '(none)') AS carrier_enum)               AS carrier,
+            CAST(coalesce(transport_mode, '(none)') AS transport_mode_enum) AS transport_mode)
+        FROM stg_shipments) s
     CROSS JOIN params p
     LEFT JOIN dim_order_line l USING (order_id, line_no)
     JOIN dim_cut c ON c.cut_id = coalesce(l.cut_id, 0::UBIGINT)
@@ -43,7 +49,7 @@ SELECT
     order_id,
     line_no,
     line_key,
-    CAST(coalesce(sku, '(none)') AS sku_enum)           AS sku,
+    coalesce(sku, CAST('(none)' AS sku_enum))           AS sku,
     cut_id,
     shipped_qty,
     ship_date,
@@ -59,8 +65,8 @@ SELECT
     shipped_qty * CAST(unit_price AS DOUBLE)            AS shipped_value, -- a DECIMAL product could overflow
     freight_cost,
     weight_kg,
-    CAST(coalesce(carrier, '(none)') AS carrier_enum)               AS carrier,
-    CAST(coalesce(transport_mode, '(none)') AS transport_mode_enum) AS transport_mode
+    carrier,
+    transport_mode
 FROM shipment
 -- (not sorted by week: extracts come roughly in date order, which the table keeps, and
 -- sorting ten million rows would cost more than it saves a one-week query)
