@@ -201,3 +201,21 @@ func TestRequiredQtyIsExact(t *testing.T) {
 		t.Errorf("required_qty and in_full: %s, want %s", got, want)
 	}
 }
+
+// fct_order, a view since nothing in the product reads it, holds one row per order with
+// counted lines: OTIF when every line is, perfect when also without claim or bad document.
+func TestOrderFact(t *testing.T) {
+	st := openStore(t)
+	loadCanonical(t, st, "../testdata/kpi/flow")
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	got := queryText(t, st, `SELECT count(*) || ' ' || count(DISTINCT order_id) || ' ' || count(*) FILTER (WHERE order_otif) || ' ' || count(*) FILTER (WHERE perfect_order) FROM fct_order`)
+	want := queryText(t, st, `SELECT count(*) || ' ' || count(*) || ' ' || count(*) FILTER (WHERE otif) || ' ' || count(*) FILTER (WHERE perfect) FROM (
+		SELECT order_id, bool_and(otif) AS otif, bool_and(otif) AND NOT bool_or(order_has_claim) AND NOT bool_or(order_has_document_issue) AS perfect
+		FROM fct_order_line GROUP BY order_id)`)
+	if got != want || got == "0 0 0 0" {
+		t.Errorf("fct_order rows, orders, OTIF, perfect: %s, want %s from the lines", got, want)
+	}
+	if n := queryText(t, st, `SELECT count(*) FROM fct_order WHERE line_count <> otif_lines AND order_otif`); n != "0" {
+		t.Errorf("%s OTIF orders with a line not OTIF", n)
+	}
+}

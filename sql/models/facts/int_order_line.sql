@@ -22,11 +22,12 @@
 -- document missing or rejected.
 -- materialized: table
 -- (one row per counted row of dim_order_line, one per (order_id, line_no))
--- test: not_null(cut_id, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline, carrier, transport_mode)
+-- test: not_null(cut_id, is_due, otif, on_time, in_full, shipped_qty, qty_by_deadline, carrier, transport_mode, order_is_due, order_otif, perfect_order)
 -- test: expect(qty_by_deadline <= shipped_qty OR NOT is_due)
 -- test: expect(NOT is_due OR days_late >= 0)
 -- test: expect(NOT otif OR days_late = 0 OR NOT is_due)
 -- test: expect(NOT order_otif OR otif OR NOT order_is_due)
+-- test: expect(NOT perfect_order OR order_otif)
 WITH line AS (
     SELECT * FROM dim_order_line WHERE is_counted
 ),

@@ -8,7 +8,7 @@
 -- kpi: perfect_order
 --   numerator: count(DISTINCT order_key) FILTER (WHERE perfect_order)
 --   denominator: count(DISTINCT order_key)
--- (both within 0..1 by construction: int_order tests that a perfect order is OTIF)
+-- (both within 0..1 by construction: int_order_line tests that a perfect order is OTIF)
 -- explain: order_id, line_no, customer, due_date, otif, order_otif, order_has_claim, order_has_document_issue, perfect_order
 -- materialized: view
 SELECT * EXCLUDE (week), order_week AS week FROM fct_order_line WHERE order_is_due
