@@ -21,6 +21,11 @@ var canonicalKeys = map[string][]string{
 	"documents":   {"order_id", "shipment_id", "doc_type"},
 }
 
+// CanonicalKeys returns the business key of a canonical entity (nil when there is no
+// such entity): the build marks the rows a later row of the same key in the same load
+// replaces (models).
+func CanonicalKeys(entity string) []string { return canonicalKeys[entity] }
+
 // entityOrder is the order files of one folder are loaded in: masters before transactions.
 var entityOrder = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims", "documents"}
 

@@ -104,11 +104,6 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 		}
 		l.trace("supersede older rows", t0)
 	}
-	t0 = time.Now()
-	if err := MarkSuperseded(ctx, tx, p.entity, res.LoadID); err != nil {
-		return err
-	}
-	l.trace("mark rows a later row of their key replaces", t0)
 	if testHookAfterStore != nil {
 		if err := testHookAfterStore(p.entity); err != nil {
 			return err
@@ -199,30 +194,6 @@ func (l *loader) fastRejects(ctx context.Context, src *source, p *entityPlan, na
 		return 0, err
 	}
 	return failed, l.fixRejectLines(ctx, src, name)
-}
-
-// MarkSuperseded flags the rows of load loadID of entity that a later row of the same
-// business key in the same load replaces: the last row of the file wins (_row, or the
-// table's order where the fast CSV path left _row NULL). The rows stay, for the
-// duplicate_record anomaly; the staging models read the rows not flagged (see
-// sql/schema/006_superseded.sql). documents have no flag: their staging key normalises
-// doc_type.
-func MarkSuperseded(ctx context.Context, db execQueryer, entity string, loadID int64) error {
-	keys, ok := canonicalKeys[entity]
-	if !ok {
-		return fmt.Errorf("no canonical entity %q", entity)
-	}
-	if entity == "documents" {
-		return nil
-	}
-	q := fmt.Sprintf(`UPDATE %[1]s SET _superseded = true WHERE rowid IN (
-		SELECT rowid FROM %[1]s WHERE _load_id = %[2]d
-		QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY _row DESC NULLS LAST, rowid DESC) > 1)`,
-		ident(entity), loadID, keyList(keys))
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("cannot mark the %s rows a later row of the same key replaces: %w", entity, err)
-	}
-	return nil
 }
 
 // supersede deletes the rows of earlier loads whose business key this load carries.

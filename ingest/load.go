@@ -551,7 +551,7 @@ func (l *loader) storeEntity(ctx context.Context, tx *sql.Tx, p *entityPlan, typ
 	if _, err := tx.ExecContext(ctx, ins); err != nil {
 		return fmt.Errorf("cannot insert %s rows: %w", p.entity, err)
 	}
-	return MarkSuperseded(ctx, tx, p.entity, loadID)
+	return nil
 }
 
 // stageRejects lists every bad value of the rows that failed into a temp table

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/ingest"
 	"github.com/orderflow/orderflow/rules"
 	"github.com/orderflow/orderflow/store"
 )
@@ -79,6 +80,9 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 		return rep, err
 	}
 	err = func() error {
+		if err := markSuperseded(ctx, db, progress); err != nil {
+			return err
+		}
 		if err := writeParams(ctx, db, stage.name("params"), cfg, asOf); err != nil {
 			return err
 		}
@@ -152,6 +156,52 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// supersededEntities are the canonical tables whose staging model reads the rows not
+// marked _superseded (sql/schema/006_superseded.sql); documents rank their rows.
+var supersededEntities = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims"}
+
+// markSuperseded flags, in each load not yet marked, the rows that a later row of the
+// same business key in the same load replaces: the last row of the file wins (_row, or
+// the table's order where the fast CSV path left _row NULL). A load is marked once, by
+// the first build after it (3 s for ten million lines), and listed in superseded_marked;
+// the flags only cache what the rows say, so a build that fails later leaves them right.
+func markSuperseded(ctx context.Context, db querier, progress io.Writer) error {
+	for _, entity := range supersededEntities {
+		keys := ingest.CanonicalKeys(entity)
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT _load_id FROM `+quoteIdent(entity)+`
+			WHERE _load_id NOT IN (SELECT load_id FROM superseded_marked WHERE entity = ?) ORDER BY 1`, entity)
+		if err != nil {
+			return fmt.Errorf("cannot list the loads of %s: %w", entity, err)
+		}
+		var loads []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			loads = append(loads, id)
+		}
+		rows.Close()
+		for _, id := range loads {
+			start := time.Now()
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s SET _superseded = true WHERE rowid IN (
+				SELECT rowid FROM %[1]s WHERE _load_id = %[2]d
+				QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY _row DESC NULLS LAST, rowid DESC) > 1)`,
+				quoteIdent(entity), id, strings.Join(quoteIdents(keys), ", "))); err != nil {
+				return fmt.Errorf("cannot mark the %s rows of load %d that a later row of their key replaces: %w", entity, id, err)
+			}
+			if _, err := db.ExecContext(ctx, `INSERT INTO superseded_marked (entity, load_id) VALUES (?, ?)`, entity, id); err != nil {
+				return err
+			}
+			if d := time.Since(start); d > time.Second {
+				fmt.Fprintf(progress, "marked the superseded rows of %s, load %d, in %.2fs\n", entity, id, d.Seconds())
+			}
+		}
+	}
+	return nil
 }
 
 // staging names the objects of a build in progress and rewrites the models' SQL to

@@ -1,12 +1,15 @@
 package models
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/ingest"
 )
 
 func TestBuildOnEmptyDatabase(t *testing.T) {
@@ -217,5 +220,70 @@ func TestOrderFact(t *testing.T) {
 	}
 	if n := queryText(t, st, `SELECT count(*) FROM fct_order WHERE line_count <> otif_lines AND order_otif`); n != "0" {
 		t.Errorf("%s OTIF orders with a line not OTIF", n)
+	}
+}
+
+// A key twice in one load keeps its rows (duplicate_record shows them); the first build
+// after the load marks all but the last _superseded, whether the load took the fast CSV
+// path (no _row: the table's order) or the mapped one (JSON, with _row), and lists the
+// load as marked, which the next build does not mark again. A newer extract of the key
+// deletes its older rows.
+func TestBuildMarksSupersededRows(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	writeFiles(t, dir, map[string]string{"dups.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n" +
+		"D1,1,S1,1,1,2026-03-02\nD1,2,S1,2,1,2026-03-02\nD1,1,S1,3,1,2026-03-02\nD1,1,S1,4,1,2026-03-02\n"})
+	csv, js := filepath.Join(dir, "dups.csv"), filepath.Join(dir, "dups.json")
+	if _, err := st.DB.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * REPLACE (replace(order_id, 'D', 'J') AS order_id) FROM read_csv('%s', all_varchar = true)) TO '%s' (FORMAT json, ARRAY true)`, csv, js)); err != nil {
+		t.Fatal(err)
+	}
+	load := func(paths ...string) {
+		t.Helper()
+		res, err := ingest.Load(ctx, st, ingest.Options{}, paths...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				t.Fatalf("%+v", r)
+			}
+		}
+	}
+	load(csv, js)
+	flags := func(where string) string {
+		return queryText(t, st, "SELECT order_id || '/' || line_no || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) || ':' || CAST(_superseded AS VARCHAR) FROM order_lines "+where+" ORDER BY order_id, ordered_qty")
+	}
+	if got := flags(""); got != "D1/1=1:false D1/2=2:false D1/1=3:false D1/1=4:false J1/1=1:false J1/2=2:false J1/1=3:false J1/1=4:false" {
+		t.Fatalf("before the build: %s, want no row marked", got)
+	}
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	if got, want := flags(""), "D1/1=1:true D1/2=2:false D1/1=3:true D1/1=4:false J1/1=1:true J1/2=2:false J1/1=3:true J1/1=4:false"; got != want {
+		t.Errorf("after the build: %s, want %s", got, want)
+	}
+	if got := queryText(t, st, "SELECT order_id || '/' || line_no || '=' || CAST(CAST(ordered_qty AS INTEGER) AS VARCHAR) FROM int_order_line ORDER BY ALL"); got != "D1/1=4 D1/2=2 J1/1=4 J1/2=2" {
+		t.Errorf("int_order_line: %s, want the last row of each key", got)
+	}
+	marked := func() string {
+		return queryText(t, st, "SELECT entity || ':' || CAST(load_id AS VARCHAR) || '@' || CAST(marked_at AS VARCHAR) FROM superseded_marked ORDER BY ALL")
+	}
+	before := marked()
+	if strings.Count(before, "order_lines:") != 2 {
+		t.Fatalf("superseded_marked %s, want the two loads of order_lines", before)
+	}
+	writeFiles(t, dir, map[string]string{"newer.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\nD1,1,S1,5,1,2026-03-02\n"})
+	load(filepath.Join(dir, "newer.csv"))
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	if got := flags("WHERE order_id = 'D1'"); got != "D1/2=2:false D1/1=5:false" {
+		t.Errorf("after a newer extract of D1/1: %s, want D1/2=2:false D1/1=5:false", got)
+	}
+	after := marked()
+	for _, m := range strings.Fields(before) {
+		if !strings.Contains(after, m) {
+			t.Errorf("superseded_marked %s after the second build lost or re-marked %s", after, m)
+		}
+	}
+	if strings.Count(after, "order_lines:") != 3 {
+		t.Errorf("superseded_marked %s after the second build, want the newer load too", after)
 	}
 }

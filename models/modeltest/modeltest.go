@@ -56,9 +56,6 @@ func LoadCanonicalRaw(ctx context.Context, st *store.Store, dir string) error {
 		if _, err := st.DB.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("cannot load %s: %w", f, err)
 		}
-		if err := ingest.MarkSuperseded(ctx, st.DB, entity, int64(i+1)); err != nil {
-			return err
-		}
 	}
 	return nil
 }

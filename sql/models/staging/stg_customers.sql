@@ -13,6 +13,6 @@ SELECT
     coalesce(weight, 1)               AS weight
 FROM customers
 -- Left out: the rows a later row of the same key in the same extract replaces, which
--- the load marks _superseded (the last row of the file wins; the load deletes the rows
--- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+-- the first build after the load marks _superseded (the last row of the file wins; the
+-- load deletes the rows of earlier extracts with the key): see models.markSuperseded.
 WHERE _superseded IS NOT TRUE

@@ -16,6 +16,6 @@ SELECT
     lower(nullif(trim(status), '')) AS status
 FROM order_lines
 -- Left out: the rows a later row of the same key in the same extract replaces, which
--- the load marks _superseded (the last row of the file wins; the load deletes the rows
--- of earlier extracts with the key): see sql/schema/006_superseded.sql.
+-- the first build after the load marks _superseded (the last row of the file wins; the
+-- load deletes the rows of earlier extracts with the key): see models.markSuperseded.
 WHERE _superseded IS NOT TRUE
