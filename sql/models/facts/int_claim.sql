@@ -13,13 +13,6 @@ WITH shipment AS (
     FROM int_shipment
     WHERE shipment_id IN (SELECT shipment_id FROM stg_claims)
     GROUP BY shipment_id
-),
-claim_line AS MATERIALIZED (
-    -- the claimed lines (few), apart: sized right, they are what the join below hashes,
-    -- not the ten million lines of int_order_line they look up
-    SELECT c.claim_id, l.line_key, l.sku
-    FROM stg_claims c
-    JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
 )
 SELECT
     c.claim_id,
@@ -51,6 +44,6 @@ SELECT
 FROM stg_claims c
 CROSS JOIN params p
 LEFT JOIN dim_order_cut o ON o.order_id = c.order_id
-LEFT JOIN claim_line l USING (claim_id)
+LEFT JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
 LEFT JOIN int_order_line fl ON fl.line_key = l.line_key -- an integer: cheaper to match than two texts
 LEFT JOIN shipment s ON s.shipment_id = c.shipment_id
