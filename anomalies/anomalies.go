@@ -26,6 +26,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/store"
 )
 
@@ -121,6 +122,11 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 			builtAsOf.Format(time.DateOnly), asOf.Format(time.DateOnly), asOf.Format(time.DateOnly))
 	}
 	rep.AsOf = builtAsOf
+	// The anomaly models read the staging models too, which skip the rows marked
+	// superseded: a load since the last build has not been marked yet.
+	if err := models.MarkSuperseded(ctx, st.DB); err != nil {
+		return rep, err
+	}
 	signals, err := Signals(ctx, st.DB, cfg, builtAsOf)
 	if err != nil {
 		return rep, err

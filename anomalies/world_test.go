@@ -3,6 +3,7 @@ package anomalies
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -333,5 +334,31 @@ func TestWorldMessages(t *testing.T) {
 		if _, ok := m[k]; ok {
 			t.Errorf("JSON carries %s, which does not apply to an order-level anomaly: %s", k, b)
 		}
+	}
+}
+
+// A load after the last models build is marked (its superseded rows skipped by the
+// staging models) when the anomalies are built alone, as `orderflow anomalies` does.
+func TestBuildAloneMarksNewLoads(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	header := "order_id,line_no,sku,ordered_qty,unit_price,requested_date\n"
+	if err := os.WriteFile(filepath.Join(dir, "order_lines.csv"), []byte(header+"O1,1,S1,1,1,2026-10-02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	load(t, st, dir)
+	build(t, st, asOf)
+	later := t.TempDir()
+	if err := os.WriteFile(filepath.Join(later, "order_lines.csv"), []byte(header+"O2,1,S1,1,1,2026-10-02\nO2,1,S1,2,1,2026-10-02\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load(t, st, later)
+	if _, err := Build(context.Background(), st, config.Default(), asOf); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := st.DB.QueryRow(`SELECT count(*) FROM stg_order_lines WHERE order_id = 'O2'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("stg_order_lines holds %d rows of O2 (%v), want its last row only", n, err)
 	}
 }

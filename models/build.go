@@ -162,6 +162,13 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 // marked _superseded (sql/schema/006_superseded.sql); documents rank their rows.
 var supersededEntities = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims"}
 
+// MarkSuperseded marks the superseded rows of the loads no build has marked yet (see
+// markSuperseded), for a reader of the staging models that runs without a build, such as
+// anomalies.Build after a load.
+func MarkSuperseded(ctx context.Context, db *sql.DB) error {
+	return markSuperseded(ctx, db, io.Discard)
+}
+
 // markSuperseded flags, in each load not yet marked, the rows that a later row of the
 // same business key in the same load replaces: the last row of the file wins (_row, or
 // the table's order where the fast CSV path left _row NULL). A load is marked once, by
