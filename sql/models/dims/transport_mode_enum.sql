@@ -1,7 +1,7 @@
 -- The transport modes as an enum type of the build (see carrier_enum): '(none)', every
--- mode of the shipments, normalised as stg_shipments does, and the orders' planned modes.
+-- mode of the shipments and the orders' planned modes.
 -- materialized: enum
-SELECT lower(nullif(trim(transport_mode), '')) FROM shipments
+SELECT transport_mode FROM stg_shipments
 UNION ALL
 SELECT order_transport_mode FROM dim_cut
 UNION ALL

@@ -20,10 +20,8 @@
 WITH snapshot AS (
     SELECT
         s.*,
-        -- the sku as int_shipment stores it (sku_enum), for the hash to match its
-        -- shipments'; a sku never ordered is not in the enum (and has no shipment)
-        CASE WHEN TRY_CAST(s.sku AS sku_enum) IS NULL THEN hash(s.site, s.sku)
-             ELSE hash(s.site, TRY_CAST(s.sku AS sku_enum)) END   AS site_sku,
+        -- the sku as int_shipment stores it (sku_enum), for the hash to match its shipments'
+        hash(s.site, CAST(s.sku AS sku_enum))                     AS site_sku,
         coalesce(s.on_hand_qty, 0) - coalesce(s.reserved_qty, 0)  AS available_qty,
         CAST(date_trunc('week', s.snapshot_date - 1) AS DATE)     AS week,
         p.demand_window_days,

@@ -5,7 +5,8 @@
 -- real SCMS extract has delivery dates only); with neither date there is no event, and a
 -- gap. so_far: the event happened before the as-of date; by_deadline: on or before the
 -- line's deadline. carrier and transport_mode are the shipment's own, '(none)' when not
--- recorded (stored as the enums carrier_enum and transport_mode_enum: they read as text). Its week is that of shipped_on, the ship date (else the delivery date).
+-- recorded (stored as the enums carrier_enum and transport_mode_enum: they read as
+-- text). Its week is that of shipped_on, the ship date (else the delivery date).
 -- line_key is the line's (dim_order_line), NULL when the line is unknown; sku the line's,
 -- '(none)' when unknown (an enum, sku_enum).
 -- materialized: table
