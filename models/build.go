@@ -166,7 +166,12 @@ var supersededEntities = []string{"customers", "products", "orders", "order_line
 // markSuperseded), for a reader of the staging models that runs without a build, such as
 // anomalies.Build after a load.
 func MarkSuperseded(ctx context.Context, db *sql.DB) error {
-	return markSuperseded(ctx, db, io.Discard)
+	conn, err := db.Conn(ctx) // one connection: markSuperseded uses a temp table
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return markSuperseded(ctx, conn, io.Discard)
 }
 
 // markSuperseded flags, in each load not yet marked, the rows that a later row of the
@@ -195,10 +200,22 @@ func markSuperseded(ctx context.Context, db querier, progress io.Writer) error {
 		rows.Close()
 		for _, id := range loads {
 			start := time.Now()
-			if _, err := db.ExecContext(ctx, fmt.Sprintf(`UPDATE %[1]s SET _superseded = true WHERE rowid IN (
-				SELECT rowid FROM %[1]s WHERE _load_id = %[2]d
-				QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY _row DESC NULLS LAST, rowid DESC) > 1)`,
+			// The rows first, then the update by rowid: one statement doing both took
+			// twice as long (6 s against 3 s for ten million lines). Only the rows whose
+			// key hashes like another's are ranked, by their key itself: a collision of
+			// hashes costs a row ranked for nothing, never a row marked wrongly.
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE superseded_rows AS
+				SELECT rowid AS rid FROM %[1]s
+				WHERE _load_id = %[2]d AND hash(%[3]s) IN (
+					SELECT hash(%[3]s) FROM %[1]s WHERE _load_id = %[2]d GROUP BY 1 HAVING count(*) > 1)
+				QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY _row DESC NULLS LAST, rowid DESC) > 1`,
 				quoteIdent(entity), id, strings.Join(quoteIdents(keys), ", "))); err != nil {
+				return fmt.Errorf("cannot find the %s rows of load %d that a later row of their key replaces: %w", entity, id, err)
+			}
+			_, err := db.ExecContext(ctx, `UPDATE `+quoteIdent(entity)+` SET _superseded = true
+				WHERE rowid IN (SELECT rid FROM superseded_rows)`)
+			db.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.superseded_rows`)
+			if err != nil {
 				return fmt.Errorf("cannot mark the %s rows of load %d that a later row of their key replaces: %w", entity, id, err)
 			}
 			if _, err := db.ExecContext(ctx, `INSERT INTO superseded_marked (entity, load_id) VALUES (?, ?)`, entity, id); err != nil {
