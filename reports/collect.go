@@ -33,6 +33,9 @@ type Plan struct {
 	TopValues int        // values kept of a dimension with many (customer, sku), by volume (default 150)
 	Drill     bool       // gather samples of the lines behind the figures
 	Anomalies int        // open anomalies to read with their texts, highest priority first (-1: all)
+	// keep stores the figures computed from the models for the next Collect of the plan
+	// (Prepare sets it; the server's readers, in read-only transactions, only read).
+	keep bool
 	// Filters limits every figure to a portfolio (dimension -> allowed values, such as
 	// portfolio.Portfolio.Filters): nil is the whole company. A KPI whose model has no
 	// such dimension (the stock KPIs under a customer or country filter) is left out,
@@ -165,43 +168,32 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 			cuts = append(cuts, []string{d})
 		}
 	}
-	top, err := topValues(ctx, db, cuts, cutFrom, f.Week, plan.TopValues, f.Filters)
-	if err != nil {
-		return nil, err
-	}
-	f.lap("top values")
-	// Every KPI figure in one models.QueryCuts, one pass over each mart: the total over
-	// the axis, each cut over its weeks, the snapshot KPIs over every week.
-	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, f.cutQueries(cuts, cutFrom, top)...)
-	snapshot := snapshotQueries(f.Filters)
-	qs = append(qs, snapshot...)
-	answers, err := models.QueryCuts(ctx, db, qs)
-	if err != nil {
-		return nil, fmt.Errorf("cannot compute the KPIs: %w", err)
-	}
-	total := answers[0]
-	// The axis starts with the first week that has figures: a young database shows no
-	// empty months.
-	first := f.Week
-	for _, v := range total {
-		if v.Week < first {
-			first = v.Week
+	// What only the models decide is read back from the last Collect of the same plan
+	// on the same data (cache.go), or computed and kept for the next.
+	version := dataVersion(ctx, db)
+	key := cacheKey(version, plan, f.Week, asOf)
+	if c, ok := loadCached(ctx, db, key); ok && version != "" {
+		f.Weeks, f.CutFrom, f.Values, f.Snapshot.Values, f.Drill = c.Weeks, c.CutFrom, fromCached(c.Values), fromCached(c.Snapshot), c.Drill
+		f.FourWeeks = map[string]models.KPIValue{}
+		for k, v := range c.FourWeeks {
+			f.FourWeeks[k] = v.value()
 		}
+		f.buildIndex()
+		f.lap("kept figures")
+	} else {
+		if err := f.compute(ctx, db, plan, cuts, cutFrom); err != nil {
+			return nil, err
+		}
+		// (not kept when a build or load changed the data meanwhile)
+		if plan.keep && version != "" && dataVersion(ctx, db) == version {
+			c := &cachedFacts{Weeks: f.Weeks, CutFrom: f.CutFrom, Values: toCached(f.Values), Snapshot: toCached(f.Snapshot.Values), FourWeeks: map[string]cachedValue{}, Drill: f.Drill}
+			for k, v := range f.FourWeeks {
+				c.FourWeeks[k] = cacheValue(v)
+			}
+			storeCached(ctx, db, key, version, c)
+		}
+		f.lap("keep figures")
 	}
-	f.Weeks = f.Weeks[slices.Index(f.Weeks, first):]
-	f.CutFrom = f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
-	for _, a := range answers[:len(answers)-len(snapshot)] {
-		f.Values = append(f.Values, a...)
-	}
-	for _, a := range answers[len(answers)-len(snapshot):] {
-		f.Snapshot.Values = append(f.Snapshot.Values, a...)
-	}
-	f.buildIndex()
-	if f.FourWeeks, err = fourWeeks(ctx, db, f.Week, f.Filters); err != nil {
-		return nil, err
-	}
-
-	f.lap("kpis")
 	if f.Currency, err = mainCurrency(ctx, db); err != nil {
 		return nil, err
 	}
@@ -209,12 +201,6 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		return nil, err
 	}
 	f.lap("labels")
-	if plan.Drill {
-		if f.Drill, err = drillSamples(ctx, db, f, top, f.Filters); err != nil {
-			return nil, err
-		}
-	}
-	f.lap("drill")
 	f.Controls = controls(f, cfg, controlKPIs())
 	f.lap("controls")
 	if f.StockRisks, err = stockRisks(ctx, db, 12, f.Filters); err != nil {
@@ -267,6 +253,55 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		f.Labels["customer"] = f.shownCustomers(f.Labels["customer"])
 	}
 	return f, nil
+}
+
+// compute gathers from the models what Collect keeps between runs: the top values of
+// the dimensions with many, every KPI of the axis and the cuts (from cutFrom), the
+// snapshot KPIs, the 4-week values and the samples of lines.
+func (f *Facts) compute(ctx context.Context, db *sql.DB, plan Plan, cuts [][]string, cutFrom string) error {
+	top, err := topValues(ctx, db, cuts, cutFrom, f.Week, plan.TopValues, f.Filters)
+	if err != nil {
+		return err
+	}
+	f.lap("top values")
+	// Every KPI figure in one models.QueryCuts, one pass over each mart: the total over
+	// the axis, each cut over its weeks, the snapshot KPIs over every week.
+	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, f.cutQueries(cuts, cutFrom, top)...)
+	snapshot := snapshotQueries(f.Filters)
+	qs = append(qs, snapshot...)
+	answers, err := models.QueryCuts(ctx, db, qs)
+	if err != nil {
+		return fmt.Errorf("cannot compute the KPIs: %w", err)
+	}
+	total := answers[0]
+	// The axis starts with the first week that has figures: a young database shows no
+	// empty months.
+	first := f.Week
+	for _, v := range total {
+		if v.Week < first {
+			first = v.Week
+		}
+	}
+	f.Weeks = f.Weeks[slices.Index(f.Weeks, first):]
+	f.CutFrom = f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
+	for _, a := range answers[:len(answers)-len(snapshot)] {
+		f.Values = append(f.Values, a...)
+	}
+	for _, a := range answers[len(answers)-len(snapshot):] {
+		f.Snapshot.Values = append(f.Snapshot.Values, a...)
+	}
+	f.buildIndex()
+	if f.FourWeeks, err = fourWeeks(ctx, db, f.Week, f.Filters); err != nil {
+		return err
+	}
+	f.lap("kpis")
+	if plan.Drill {
+		if f.Drill, err = drillSamples(ctx, db, f, top, f.Filters); err != nil {
+			return err
+		}
+	}
+	f.lap("drill")
+	return nil
 }
 
 // Timing is one step of Collect.

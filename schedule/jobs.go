@@ -13,6 +13,7 @@ import (
 	"github.com/orderflow/orderflow/config"
 	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/pull"
+	"github.com/orderflow/orderflow/reports"
 )
 
 // today is the as-of date of a build started now: the date in the company's zone.
@@ -124,6 +125,11 @@ func runBuild(ctx context.Context, s *Service, run *Run) error {
 			return fmt.Errorf("models built as of %s, but the anomalies failed: %w", asOf.Format(time.DateOnly), err)
 		}
 		checkpoint = true
+	}
+	// The figures of the dashboards and weekly report, computed once for every reader
+	// (reports.Prepare); a failure costs the readers time, not their figures.
+	if err := reports.Prepare(ctx, s.st.DB, s.cfg, asOf); err != nil {
+		s.log.Warn("preparing the figures of the reports failed; they are computed when asked", "error", err)
 	}
 	// Readers move to the new build only now, all of it at once.
 	if err := s.snaps.Take(ctx); err != nil {

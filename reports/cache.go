@@ -1,0 +1,231 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/models"
+)
+
+// The figures of a build change only with the build and the loads: Prepare keeps what
+// Collect computes from the models (the KPIs of every week and cut, the 4-week values,
+// the samples of lines) in report_cache, and a Collect of the same plan, week and
+// filters on the same data reads them back instead of aggregating the marts again. At
+// ten million lines that is the difference between half a minute and a second, which
+// is why `orderflow build` ends by preparing the figures of the dashboards and of the
+// weekly report (Prepare). What depends on anything else (targets, customer names,
+// anomalies, signals, actions, the stock risks and the claims Pareto) is read afresh
+// every time.
+
+// cachedFacts is the part of Facts that only the built models decide.
+type cachedFacts struct {
+	Weeks     []string
+	CutFrom   string
+	Values    []cachedValue
+	Snapshot  []cachedValue
+	FourWeeks map[string]cachedValue
+	Drill     []Sample
+}
+
+// cachedValue is a models.KPIValue as gob keeps it: gob sends neither a nil pointer nor
+// a pointer to zero, so a figure of 0 and a missing one are told apart by Has.
+type cachedValue struct {
+	KPI, Week       string
+	Dims            map[string]string
+	Value, Num, Den float64
+	Has             uint8 // hasValue | hasNum | hasDen | hasDims
+	Unit            models.Unit
+}
+
+const (
+	hasValue = 1 << iota
+	hasNum
+	hasDen
+	hasDims // Dims is an empty map, not nil
+)
+
+func toCached(vs []models.KPIValue) []cachedValue {
+	out := make([]cachedValue, len(vs))
+	for i, v := range vs {
+		out[i] = cacheValue(v)
+	}
+	return out
+}
+
+func fromCached(cs []cachedValue) []models.KPIValue {
+	if cs == nil {
+		return nil
+	}
+	out := make([]models.KPIValue, len(cs))
+	for i, c := range cs {
+		out[i] = c.value()
+	}
+	return out
+}
+
+func cacheValue(v models.KPIValue) cachedValue {
+	c := cachedValue{KPI: v.KPI, Week: v.Week, Dims: v.Dims, Unit: v.Unit}
+	if v.Value != nil {
+		c.Value, c.Has = *v.Value, c.Has|hasValue
+	}
+	if v.Numerator != nil {
+		c.Num, c.Has = *v.Numerator, c.Has|hasNum
+	}
+	if v.Denominator != nil {
+		c.Den, c.Has = *v.Denominator, c.Has|hasDen
+	}
+	if v.Dims != nil {
+		c.Has |= hasDims
+	}
+	return c
+}
+
+func (c cachedValue) value() models.KPIValue {
+	v := models.KPIValue{KPI: c.KPI, Week: c.Week, Dims: c.Dims, Unit: c.Unit}
+	if c.Has&hasValue != 0 {
+		v.Value = &c.Value
+	}
+	if c.Has&hasNum != 0 {
+		v.Numerator = &c.Num
+	}
+	if c.Has&hasDen != 0 {
+		v.Denominator = &c.Den
+	}
+	if c.Has&hasDims != 0 && v.Dims == nil {
+		v.Dims = map[string]string{}
+	}
+	return v
+}
+
+// cacheFormat changes when cachedFacts or what Collect puts in it does, beyond what
+// the executable's checksum already tells.
+const cacheFormat = 1
+
+// maxCached bounds the entries of one data version (a server asked for many
+// portfolios keeps the most recent).
+const maxCached = 24
+
+// dataVersion names the data the figures come from: the build (its time and as-of
+// date) and the last load; "" when there is no build.
+func dataVersion(ctx context.Context, db *sql.DB) string {
+	var builtAt, asOf time.Time
+	if err := db.QueryRowContext(ctx, "SELECT built_at, as_of FROM params").Scan(&builtAt, &asOf); err != nil {
+		return ""
+	}
+	var load sql.NullInt64
+	if err := db.QueryRowContext(ctx, "SELECT max(load_id) FROM load_log").Scan(&load); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("built %s as of %s, load %d", builtAt.UTC().Format(time.RFC3339Nano), asOf.Format(time.DateOnly), load.Int64)
+}
+
+var codeVersion = sync.OnceValue(func() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "format %d\n", cacheFormat)
+	// The executable's own bytes: a program that computes or lays out the figures
+	// differently never reads those of another.
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err == nil {
+				return hex.EncodeToString(h.Sum(nil))
+			}
+		}
+	}
+	fmt.Fprintf(h, "started %d\n", time.Now().UnixNano()) // unknown code: this process only
+	return hex.EncodeToString(h.Sum(nil))
+})
+
+// cacheKey names what a Collect computes from the models: the plan's figures (its
+// weeks, cuts, top values, samples, filters), the week, the as-of date, on this data,
+// by this program.
+func cacheKey(version string, plan Plan, week string, asOf time.Time) string {
+	filters := map[string][]string{}
+	for d, vals := range plan.Filters {
+		v := slices.Clone(vals)
+		slices.Sort(v)
+		filters[d] = v
+	}
+	asked, _ := json.Marshal(struct {
+		Code, Data, Week, AsOf string
+		Weeks, CutWeeks, Top   int
+		Cuts                   [][]string
+		Drill                  bool
+		Filters                map[string][]string // json sorts the keys
+	}{codeVersion(), version, week, asOf.Format(time.DateOnly), plan.Weeks, plan.CutWeeks, plan.TopValues, plan.Cuts, plan.Drill, filters})
+	sum := sha256.Sum256(asked)
+	return hex.EncodeToString(sum[:])
+}
+
+// loadCached reads the figures stored under key, if any. Any failure is a miss: the
+// figures are then computed again.
+func loadCached(ctx context.Context, db *sql.DB, key string) (*cachedFacts, bool) {
+	// (a failed query would abort the transaction of a server's reader: ask the catalog
+	// first, which never fails)
+	var tables int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_cache'").Scan(&tables); err != nil || tables == 0 {
+		return nil, false
+	}
+	var blob []byte
+	if err := db.QueryRowContext(ctx, "SELECT facts FROM report_cache WHERE key = ?", key).Scan(&blob); err != nil {
+		return nil, false
+	}
+	var c cachedFacts
+	if err := gob.NewDecoder(bytes.NewReader(blob)).Decode(&c); err != nil {
+		return nil, false
+	}
+	return &c, true
+}
+
+// storeCached keeps c under key, drops the figures of other data and the oldest beyond
+// maxCached. A failure (a database opened read-only, a write that conflicts with a
+// build) only loses the saving: the caller has its figures.
+func storeCached(ctx context.Context, db *sql.DB, key, version string, c *cachedFacts) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		return
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM report_cache WHERE data_version <> ? OR key = ?", version, key); err != nil {
+		return
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM report_cache WHERE key IN (
+		SELECT key FROM report_cache ORDER BY created_at DESC OFFSET ?)`, maxCached-1); err != nil {
+		return
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO report_cache (key, data_version, facts) VALUES (?, ?, ?)", key, version, buf.Bytes()); err != nil {
+		return
+	}
+	tx.Commit()
+}
+
+// Prepare computes and keeps the figures of the dashboards and of the weekly report of
+// the last complete week before asOf, so that writing them after a build takes seconds
+// whatever the size of the company. `orderflow build` and the scheduled build call it
+// once the models and anomalies are built.
+func Prepare(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time) error {
+	for _, plan := range []Plan{DashboardPlan(), WeeklyPlan()} {
+		plan.keep = true
+		if _, err := Collect(ctx, db, cfg, asOf, "en", plan); err != nil {
+			return fmt.Errorf("cannot prepare the figures of the reports: %w", err)
+		}
+	}
+	return nil
+}
