@@ -159,3 +159,35 @@ func TestCollectKeepsFiguresUntilTheDataChanges(t *testing.T) {
 		}
 	}
 }
+
+// The stock projection sits in the week of each SKU-site's latest snapshot, often the
+// current week, after the axis (a snapshot of Friday 27 Nov is in W48 when the report's
+// week is W47): the dashboards show its state at as-of, the sum over every week, at the
+// report's week, for the company and per site, never an empty tile.
+func TestDashboardsShowTheStockProjectionAtAsOf(t *testing.T) {
+	v := func(kpi, week, site string, x float64) models.KPIValue {
+		dims := map[string]string{}
+		if site != "" {
+			dims["site"] = site
+		}
+		return models.KPIValue{KPI: kpi, Week: week, Dims: dims, Value: &x, Unit: models.UnitCurrency}
+	}
+	f := &Facts{Week: "2026-W47", Weeks: []string{"2026-W46", "2026-W47"}, Targets: map[string]float64{}}
+	f.Snapshot.Values = []models.KPIValue{
+		v("stock_value_at_risk", "2026-W48", "", 25000), v("stock_value_at_risk", "2026-W44", "", 672),
+		v("stock_value_at_risk", "2026-W48", "FR01", 25000), v("stock_value_at_risk", "2026-W44", "DE01", 672),
+		v("backlog_value", "2026-W40", "", 999), // not the projection: drawn from Values, week by week
+	}
+	f.Values = []models.KPIValue{v("stock_value_at_risk", "2026-W47", "", 1)} // a partial week's share, replaced
+	f.buildIndex()
+	got := map[string]float64{}
+	for _, x := range DashboardData(f, "en").Values {
+		if x.KPI == "stock_value_at_risk" {
+			got[x.Week+" "+x.Dims["site"]] += x.Value
+		}
+	}
+	want := map[string]float64{"2026-W47 ": 25672, "2026-W47 FR01": 25000, "2026-W47 DE01": 672}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stock value at risk drawn %v, want %v", got, want)
+	}
+}

@@ -51,11 +51,12 @@ func DashboardData(f *Facts, lang string) dashboards.Data {
 	}
 	d.Values = make([]dashboards.Value, 0, len(f.Values)+len(f.AnomalyCounts)+1)
 	for _, v := range f.Values {
-		if f.WeekIndex(v.Week) < 0 {
+		if f.WeekIndex(v.Week) < 0 || atLatestSnapshot(v.KPI) {
 			continue
 		}
 		d.Values = append(d.Values, dashValue(v))
 	}
+	d.Values = append(d.Values, f.stockProjection()...)
 	// weeks without rows of a count or a sum read zero
 	for kpi, cuts := range f.index {
 		if !zeroWhenEmpty(kpi) {
@@ -106,6 +107,39 @@ func DashboardData(f *Facts, lang string) dashboards.Data {
 		})
 	}
 	return d
+}
+
+// atLatestSnapshot tells the KPIs of the stock projection: measured at the latest
+// snapshot of each SKU-site only, in that snapshot's week, which is often the current,
+// incomplete week, after the axis.
+func atLatestSnapshot(kpi string) bool {
+	k, ok := models.LookupKPI(kpi)
+	return ok && k.Model == "kpi_stock_projection"
+}
+
+// stockProjection is the stock projection at the as-of date, drawn at the report's
+// week: for the company and each site, the sum over the weeks of the latest
+// snapshots, as the weekly report gives it.
+func (f *Facts) stockProjection() []dashboards.Value {
+	type cell struct{ kpi, cut string }
+	sums := map[cell]float64{}
+	var order []cell
+	for _, v := range f.Snapshot.Values {
+		if !atLatestSnapshot(v.KPI) || v.Value == nil {
+			continue
+		}
+		c := cell{v.KPI, cutKey(v.Dims)}
+		if _, seen := sums[c]; !seen {
+			order = append(order, c)
+		}
+		sums[c] += *v.Value
+	}
+	out := make([]dashboards.Value, 0, len(order))
+	for _, c := range order {
+		k, _ := models.LookupKPI(c.kpi)
+		out = append(out, dashboards.Value{KPI: c.kpi, Week: f.Week, Dims: dimsOf(c.cut), Value: sums[c], Unit: dashUnits[k.Unit]})
+	}
+	return out
 }
 
 func dashValue(v models.KPIValue) dashboards.Value {

@@ -20,8 +20,9 @@ var snapshotKPIs = []string{
 	"projected_stockouts", "lines_at_risk", "stock_value_at_risk",
 }
 
-// snapshotDims are the cuts the report ranks the snapshot by.
-var snapshotDims = []string{"customer"}
+// snapshotDims are the cuts the report ranks the snapshot by (customer), and the
+// dashboards' filter of the stock projection (site).
+var snapshotDims = []string{"customer", "site"}
 
 // Snapshot is the state at the as-of date of the snapshot KPIs, by week (all of them).
 type Snapshot struct {
