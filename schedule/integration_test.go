@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/orderflow/orderflow/internal/servicetest"
 	"github.com/orderflow/orderflow/mail"
 	"github.com/orderflow/orderflow/models"
+	"github.com/orderflow/orderflow/reports"
 	"github.com/orderflow/orderflow/server/portfolio"
 	"github.com/orderflow/orderflow/store"
 )
@@ -78,6 +80,24 @@ func TestScheduledPullFromPostgresThenBuildThenAlertsOnce(t *testing.T) {
 	build := waitRun(t, s, "erp-pull/build", at)
 	if build.Outcome != OutcomeSuccess || build.Trigger != TriggerAfterPull || !builtAt(context.Background(), st.DB).After(builtBefore) {
 		t.Fatalf("build run %+v", build)
+	}
+	// The build prepared the figures of the reports: a reader of the new build (a
+	// read-only snapshot transaction) reads them back rather than computing them.
+	db, release, err := s.snaps.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtAsOf, err := models.BuiltAsOf(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := reports.Collect(context.Background(), db, cfg, builtAsOf, "en", reports.DashboardPlan())
+	release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(f.Timings, func(s reports.Timing) bool { return s.Step == "kept figures" }) {
+		t.Errorf("a reader computed the figures the build prepared: %v", f.Timings)
 	}
 	alerts := waitRun(t, s, "erp-pull/alerts", at)
 	if alerts.Outcome != OutcomeSuccess || alerts.Rows == 0 {
