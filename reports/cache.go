@@ -41,7 +41,7 @@ type cachedFacts struct {
 
 // cachedValue is a models.KPIValue as gob keeps it: gob sends neither a nil pointer nor
 // a pointer to zero, so a figure of 0 and a missing one are told apart by Has; the cut
-// is one string (cutKey), several times faster to decode than a map per value.
+// is one string (cutKey) rather than a map per value.
 type cachedValue struct {
 	KPI, Week       string
 	Cut             string
@@ -56,6 +56,27 @@ const (
 	hasDen
 	hasDims // Dims is an empty map, not nil
 )
+
+// cached is what Collect keeps of f.
+func (f *Facts) cached() *cachedFacts {
+	c := &cachedFacts{Weeks: f.Weeks, CutFrom: f.CutFrom, Values: toCached(f.Values), Snapshot: toCached(f.Snapshot.Values),
+		FourWeeks: map[string]cachedValue{}, Drill: f.Drill}
+	for k, v := range f.FourWeeks {
+		c.FourWeeks[k] = cacheValue(v)
+	}
+	return c
+}
+
+// restore puts the kept figures c back into f.
+func (f *Facts) restore(c *cachedFacts) {
+	f.Weeks, f.CutFrom, f.Drill = c.Weeks, c.CutFrom, c.Drill
+	f.Values, f.Snapshot.Values = fromCached(c.Values), fromCached(c.Snapshot)
+	f.FourWeeks = map[string]models.KPIValue{}
+	for k, v := range c.FourWeeks {
+		f.FourWeeks[k] = v.value()
+	}
+	f.buildIndex()
+}
 
 func toCached(vs []models.KPIValue) []cachedValue {
 	out := make([]cachedValue, len(vs))
@@ -114,8 +135,8 @@ func (c cachedValue) value() models.KPIValue {
 // the executable's checksum already tells.
 const cacheFormat = 2
 
-// maxCached bounds the entries of one data version (a server asked for many
-// portfolios keeps the most recent).
+// maxCached bounds the entries of one data version (Prepare writes two; a caller that
+// keeps more, the most recent).
 const maxCached = 24
 
 // dataVersion names the data the figures come from: the build (its time and as-of
@@ -171,9 +192,12 @@ func cacheKey(version string, plan Plan, week string, asOf time.Time) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// loadCached reads the figures stored under key, if any. Any failure is a miss: the
-// figures are then computed again.
-func loadCached(ctx context.Context, db *sql.DB, key string) (*cachedFacts, bool) {
+// loadCached reads the figures stored under key for data version, if any. Any failure
+// is a miss: the figures are then computed again.
+func loadCached(ctx context.Context, db *sql.DB, version, key string) (*cachedFacts, bool) {
+	if version == "" {
+		return nil, false // no build: nothing was kept
+	}
 	// (a failed query would abort the transaction of a server's reader: ask the catalog
 	// first, which never fails)
 	var tables int

@@ -172,13 +172,8 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	// on the same data (cache.go), or computed and kept for the next.
 	version := dataVersion(ctx, db)
 	key := cacheKey(version, plan, f.Week, asOf)
-	if c, ok := loadCached(ctx, db, key); ok && version != "" {
-		f.Weeks, f.CutFrom, f.Values, f.Snapshot.Values, f.Drill = c.Weeks, c.CutFrom, fromCached(c.Values), fromCached(c.Snapshot), c.Drill
-		f.FourWeeks = map[string]models.KPIValue{}
-		for k, v := range c.FourWeeks {
-			f.FourWeeks[k] = v.value()
-		}
-		f.buildIndex()
+	if c, ok := loadCached(ctx, db, version, key); ok {
+		f.restore(c)
 		f.lap("kept figures")
 	} else {
 		if err := f.compute(ctx, db, plan, cuts, cutFrom); err != nil {
@@ -186,13 +181,9 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		}
 		// (not kept when a build or load changed the data meanwhile)
 		if plan.keep && version != "" && dataVersion(ctx, db) == version {
-			c := &cachedFacts{Weeks: f.Weeks, CutFrom: f.CutFrom, Values: toCached(f.Values), Snapshot: toCached(f.Snapshot.Values), FourWeeks: map[string]cachedValue{}, Drill: f.Drill}
-			for k, v := range f.FourWeeks {
-				c.FourWeeks[k] = cacheValue(v)
-			}
-			storeCached(ctx, db, key, version, c)
+			storeCached(ctx, db, key, version, f.cached())
+			f.lap("keep figures")
 		}
-		f.lap("keep figures")
 	}
 	if f.Currency, err = mainCurrency(ctx, db); err != nil {
 		return nil, err
