@@ -26,7 +26,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/orderflow/orderflow/dashboards/assets"
 	"github.com/orderflow/orderflow/i18n"
@@ -53,23 +54,16 @@ func Write(dir string, data Data, lang string) ([]string, error) {
 	}
 	// The pages are drawn side by side: each reads the index and shrinks only its copy.
 	paths := make([]string, len(Pages))
-	errs := make([]error, len(Pages))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range Pages {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			paths[i], errs[i] = writePage(dir, *ix, p, lang)
-		}()
+		g.Go(func() (err error) {
+			paths[i], err = writePage(dir, *ix, p, lang)
+			return err
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return paths, nil
 }

@@ -8,8 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // QueryCuts answers several queries at once, each with exactly the values Query would
@@ -60,24 +61,19 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 	// Two passes at a time: while DuckDB aggregates one, Go reads the rows of the other
 	// (more only compete for the same cores and memory on a large company).
 	results := make([][][]KPIValue, len(passes))
-	errs := make([]error, len(passes))
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx) // the first failure stops the other passes
+	g.SetLimit(2)
 	for i, ps := range passes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i], errs[i] = queryModelCuts(ctx, db, p, ps.model, asked, ps.queries)
-		}()
+		g.Go(func() (err error) {
+			results[i], err = queryModelCuts(gctx, db, p, ps.model, asked, ps.queries)
+			return err
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	out := make([][]KPIValue, len(qs))
 	for i, ps := range passes {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
 		for j, qi := range ps.queries {
 			out[qi] = append(out[qi], results[i][j]...)
 		}
