@@ -90,6 +90,7 @@ func BenchmarkWriteDashboardsAndWeekly(b *testing.B) {
 			b.Errorf("a page weighs %d bytes, over %d", largest, dashboards.MaxPageBytes)
 		}
 	}
+	b.StopTimer() // not the checkpoint of the deferred Close
 }
 
 // benchStore opens the company of dir, generating, loading and building it first when

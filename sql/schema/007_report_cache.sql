@@ -7,5 +7,5 @@ CREATE TABLE report_cache (
     key          VARCHAR PRIMARY KEY,  -- sha256 of what was asked (plan, week, filters) and data_version
     data_version VARCHAR NOT NULL,
     created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    facts        BLOB NOT NULL         -- gob of reports.cachedFacts
+    facts        BLOB NOT NULL         -- gob of reports.cachedFacts, deflated
 );
