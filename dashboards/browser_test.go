@@ -280,6 +280,20 @@ func checkPage(t *testing.T, tb *tab, path, lang, id, shots string) {
 		return
 	}
 
+	// A tile of a state at the as-of date (the late backlog) shows the whole state,
+	// not the part due in the last week, and says so.
+	if id == "overview" {
+		got := eval[[]string](t, tb, `(() => {
+  const m = JSON.parse(document.getElementById('of-model').textContent);
+  const tile = document.querySelector('.tile[data-kpi="backlog_value"]');
+  return [String(Math.round(m.series.backlog_value[''].a)), tile.querySelector('[data-value]').textContent.replace(/[^0-9]/g, ''),
+          tile.querySelector('[data-foot]').textContent, tile.querySelector('[data-dw]').textContent];
+})()`)
+		if got[0] != got[1] || !strings.Contains(got[2], "At the as-of date") || got[3] != "" {
+			t.Errorf("the late backlog tile shows %s (%q, %q), want the state at as-of %s, without a change vs last week", got[1], got[2], got[3], got[0])
+		}
+	}
+
 	// A filter changes the figures.
 	before := eval[string](t, tb, jsFigures)
 	eval[bool](t, tb, `(() => { const s = document.getElementById('f-site'); s.value = 'FR01'; s.dispatchEvent(new Event('change')); return true; })()`)

@@ -17,7 +17,10 @@ type Data struct {
 	// Values holds one figure per KPI, week and cut, in the shape of
 	// `orderflow kpi --format json` (models.Query). Dims is empty for the
 	// company total; a filtered figure is the value whose Dims equal the
-	// active filters exactly, so the models decide which cuts exist.
+	// active filters exactly, so the models decide which cuts exist. A value
+	// of no week is the state at the as-of date of a KPI measured then (the
+	// late backlog, the open order book, spread over the weeks their lines are
+	// due): its tile shows that state, not one week's part of it.
 	Values []Value
 
 	// KPIs overrides the built-in description of a KPI (unit, direction,

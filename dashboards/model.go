@@ -103,6 +103,7 @@ type seriesModel struct {
 	V nums `json:"v,omitempty"`
 	N nums `json:"n,omitempty"`
 	D nums `json:"d,omitempty"`
+	A *num `json:"a,omitempty"` // the state at the as-of date (a Value of no week), which the tile shows
 }
 
 type kpiModel struct {
@@ -203,7 +204,7 @@ func newIndex(d *Data) (*index, error) {
 			d.units[v.KPI] = v.Unit
 		}
 		pos, ok := ix.weekPos[v.Week]
-		if !ok {
+		if !ok && v.Week != "" {
 			continue
 		}
 		cuts := ix.series[v.KPI]
@@ -222,6 +223,11 @@ func newIndex(d *Data) (*index, error) {
 				}
 				ix.dimVals[dim][val] = true
 			}
+		}
+		if v.Week == "" {
+			a := num(v.Value)
+			s.A = &a
+			continue
 		}
 		s.V[pos] = num(v.Value)
 		if v.Numerator != nil && v.Denominator != nil {
@@ -576,6 +582,10 @@ func compact(s *seriesModel, info KPIInfo) *seriesModel {
 		dec += 2
 	}
 	out := &seriesModel{V: roundTo(s.V, dec)}
+	if s.A != nil {
+		a := roundTo(nums{*s.A}, dec)[0]
+		out.A = &a
+	}
 	if s.N == nil {
 		return out
 	}

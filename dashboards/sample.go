@@ -57,7 +57,13 @@ func Sample(asOf time.Time, o SampleOptions) Data {
 	sort.Strings(kpis)
 	for _, kpi := range kpis {
 		for _, cut := range g.cutsOf(kpi) {
-			d.Values = append(d.Values, g.series(&d, kpi, cut)...)
+			vals := g.series(&d, kpi, cut)
+			d.Values = append(d.Values, vals...)
+			if stateKPIs[kpi] && len(vals) > 0 {
+				// the state at as-of: the part due in the last week and older parts
+				last := vals[len(vals)-1]
+				d.Values = append(d.Values, Value{KPI: kpi, Dims: cut, Value: math.Round(last.Value * 2.5), Unit: last.Unit})
+			}
 			if len(cut) <= 1 {
 				if dr := g.drill(kpi, cut, ""); len(dr.Lines) > 0 {
 					d.Drill = append(d.Drill, dr)
@@ -141,6 +147,9 @@ func (g *sampler) dims() {
 
 var stockKPIs = map[string]bool{"coverage_days_median": true, "share_under_coverage_target": true, "share_over_overstock": true, "stock_value_at_risk": true, "lines_at_risk": true}
 var claimKPIs = map[string]bool{"claim_count": true, "claim_cost": true}
+
+// stateKPIs are measured at the as-of date and spread by week (Data.Values).
+var stateKPIs = map[string]bool{"backlog_value": true, "backlog_lines": true, "open_order_value": true, "open_lines": true, "open_claims": true}
 
 // cutsOf lists the cuts a KPI is computed for: the total, one dimension at a
 // time, and site crossed with carrier and with transport mode.

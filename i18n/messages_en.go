@@ -149,6 +149,7 @@ var messagesEN = map[string]string{
 	"kpi.anomaly_count":                    "Anomalies",
 	"kpi.anomaly_count.help":               "Anomalies detected in the week.",
 
+	"tile.as_of":        "At the as-of date",
 	"tile.vs_last_week": "vs last week",
 	"tile.vs_target":    "vs target",
 	"tile.target":       "Target %s",

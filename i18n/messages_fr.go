@@ -146,6 +146,7 @@ var messagesFR = map[string]string{
 	"kpi.anomaly_count":                    "Anomalies",
 	"kpi.anomaly_count.help":               "Anomalies détectées dans la semaine.",
 
+	"tile.as_of":        "À la date d'arrêté",
 	"tile.vs_last_week": "vs sem. précédente",
 	"tile.vs_target":    "vs objectif",
 	"tile.target":       "Objectif %s",

@@ -160,11 +160,13 @@ func TestCollectKeepsFiguresUntilTheDataChanges(t *testing.T) {
 	}
 }
 
-// The stock projection sits in the week of each SKU-site's latest snapshot, often the
-// current week, after the axis (a snapshot of Friday 27 Nov is in W48 when the report's
-// week is W47): the dashboards show its state at as-of, the sum over every week, at the
-// report's week, for the company and per site, never an empty tile.
-func TestDashboardsShowTheStockProjectionAtAsOf(t *testing.T) {
+// The snapshot KPIs are states at the as-of date, spread over weeks: the late backlog
+// by the week its lines were due, the stock projection in the week of each SKU-site's
+// latest snapshot, often the current week, after the axis (a snapshot of Friday 27 Nov
+// is in W48 when the report's week is W47). The dashboards' tiles show the state, the
+// sum over every week as the weekly report gives it, for the company and each cut the
+// pages have; the projection is also drawn at the report's week, never an empty tile.
+func TestDashboardsShowTheStateAtAsOf(t *testing.T) {
 	v := func(kpi, week, site string, x float64) models.KPIValue {
 		dims := map[string]string{}
 		if site != "" {
@@ -176,18 +178,27 @@ func TestDashboardsShowTheStockProjectionAtAsOf(t *testing.T) {
 	f.Snapshot.Values = []models.KPIValue{
 		v("stock_value_at_risk", "2026-W48", "", 25000), v("stock_value_at_risk", "2026-W44", "", 672),
 		v("stock_value_at_risk", "2026-W48", "FR01", 25000), v("stock_value_at_risk", "2026-W44", "DE01", 672),
-		v("backlog_value", "2026-W40", "", 999), // not the projection: drawn from Values, week by week
+		// due before the axis, in it and after it (the open book): all of them today
+		v("backlog_value", "2026-W30", "", 900), v("backlog_value", "2026-W47", "", 90), v("open_order_value", "2026-W52", "", 5),
+		v("backlog_value", "2026-W30", "FR01", 900), v("backlog_value", "2026-W30", "XX99", 1), // XX99: a cut the pages do not have
 	}
-	f.Values = []models.KPIValue{v("stock_value_at_risk", "2026-W47", "", 1)} // a partial week's share, replaced
+	f.Values = []models.KPIValue{
+		v("stock_value_at_risk", "2026-W47", "", 1), // a partial week's share, replaced
+		v("backlog_value", "2026-W47", "", 90), v("backlog_value", "2026-W47", "FR01", 0),
+	}
 	f.buildIndex()
 	got := map[string]float64{}
 	for _, x := range DashboardData(f, "en").Values {
-		if x.KPI == "stock_value_at_risk" {
-			got[x.Week+" "+x.Dims["site"]] += x.Value
+		if x.KPI != "backlog_value" || x.Week == "" {
+			got[x.KPI+" "+x.Week+" "+x.Dims["site"]] += x.Value
 		}
 	}
-	want := map[string]float64{"2026-W47 ": 25672, "2026-W47 FR01": 25000, "2026-W47 DE01": 672}
+	want := map[string]float64{
+		"stock_value_at_risk  ": 25672, "stock_value_at_risk  FR01": 25000, "stock_value_at_risk  DE01": 672,
+		"stock_value_at_risk 2026-W47 ": 25672, "stock_value_at_risk 2026-W47 FR01": 25000, "stock_value_at_risk 2026-W47 DE01": 672,
+		"backlog_value  ": 990, "backlog_value  FR01": 900, "open_order_value  ": 5,
+	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("stock value at risk drawn %v, want %v", got, want)
+		t.Errorf("states drawn %v,\nwant %v", got, want)
 	}
 }

@@ -258,7 +258,7 @@ func (f *Facts) compute(ctx context.Context, db *sql.DB, plan Plan, cuts [][]str
 	// Every KPI figure in one models.QueryCuts, one pass over each mart: the total over
 	// the axis, each cut over its weeks, the snapshot KPIs over every week.
 	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, f.cutQueries(cuts, cutFrom, top)...)
-	snapshot := snapshotQueries(f.Filters)
+	snapshot := snapshotQueries(f.Filters, cuts, top)
 	qs = append(qs, snapshot...)
 	answers, err := models.QueryCuts(ctx, db, qs)
 	if err != nil {

@@ -56,7 +56,7 @@ func DashboardData(f *Facts, lang string) dashboards.Data {
 		}
 		d.Values = append(d.Values, dashValue(v))
 	}
-	d.Values = append(d.Values, f.stockProjection()...)
+	d.Values = append(d.Values, f.stateValues()...)
 	// weeks without rows of a count or a sum read zero
 	for kpi, cuts := range f.index {
 		if !zeroWhenEmpty(kpi) {
@@ -117,27 +117,38 @@ func atLatestSnapshot(kpi string) bool {
 	return ok && k.Model == "kpi_stock_projection"
 }
 
-// stockProjection is the stock projection at the as-of date, drawn at the report's
-// week: for the company and each site, the sum over the weeks of the latest
-// snapshots, as the weekly report gives it.
-func (f *Facts) stockProjection() []dashboards.Value {
+// stateValues are the snapshot KPIs at the as-of date (the late backlog, the open
+// order book and claims, the stock projection), for the company and each cut the
+// dashboards have: the sum over every week, as the weekly report gives it, as values
+// of no week that the tiles show. The stock projection, measured at the latest
+// snapshot of each SKU-site only (often in the current week, after the axis), is
+// also drawn at the report's week.
+func (f *Facts) stateValues() []dashboards.Value {
 	type cell struct{ kpi, cut string }
 	sums := map[cell]float64{}
 	var order []cell
 	for _, v := range f.Snapshot.Values {
-		if !atLatestSnapshot(v.KPI) || v.Value == nil {
+		if v.Value == nil {
 			continue
 		}
 		c := cell{v.KPI, cutKey(v.Dims)}
 		if _, seen := sums[c]; !seen {
+			if _, drawn := f.index[c.kpi][c.cut]; !drawn && c.cut != "" && !atLatestSnapshot(c.kpi) {
+				continue // a cut the dashboards do not have (the customers beyond the largest)
+			}
 			order = append(order, c)
 		}
 		sums[c] += *v.Value
 	}
-	out := make([]dashboards.Value, 0, len(order))
+	var out []dashboards.Value
 	for _, c := range order {
 		k, _ := models.LookupKPI(c.kpi)
-		out = append(out, dashboards.Value{KPI: c.kpi, Week: f.Week, Dims: dimsOf(c.cut), Value: sums[c], Unit: dashUnits[k.Unit]})
+		v := dashboards.Value{KPI: c.kpi, Dims: dimsOf(c.cut), Value: sums[c], Unit: dashUnits[k.Unit]}
+		out = append(out, v)
+		if atLatestSnapshot(c.kpi) {
+			v.Week = f.Week
+			out = append(out, v)
+		}
 	}
 	return out
 }

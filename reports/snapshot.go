@@ -20,10 +20,6 @@ var snapshotKPIs = []string{
 	"projected_stockouts", "lines_at_risk", "stock_value_at_risk",
 }
 
-// snapshotDims are the cuts the report ranks the snapshot by (customer), and the
-// dashboards' filter of the stock projection (site).
-var snapshotDims = []string{"customer", "site"}
-
 // Snapshot is the state at the as-of date of the snapshot KPIs, by week (all of them).
 type Snapshot struct {
 	Values []models.KPIValue
@@ -72,30 +68,46 @@ type Ranked struct {
 	Amount float64
 }
 
-// snapshotQueries ask for the snapshot KPIs over every week, for the company and by
-// the dimensions a report ranks them by.
-func snapshotQueries(filters map[string][]string) []models.KPIQuery {
+// snapshotQueries ask for the snapshot KPIs over every week: for the company, by
+// customer (every one: the weekly report ranks them), and by each other cut of the
+// plan, limited to its top values as the cuts are (the dashboards' tiles under a
+// filter show the state of that cut).
+func snapshotQueries(filters map[string][]string, cuts [][]string, top map[string][]string) []models.KPIQuery {
+	bys := [][]string{nil, {"customer"}}
+	for _, c := range cuts {
+		if !slices.ContainsFunc(bys, func(b []string) bool { return slices.Equal(b, c) }) {
+			bys = append(bys, c)
+		}
+	}
 	var qs []models.KPIQuery
-	for _, by := range append([][]string{nil}, wrap(snapshotDims)...) {
+	for i, by := range bys {
 		var kpis []string
 		for _, name := range snapshotKPIs {
 			if k, ok := models.LookupKPI(name); ok && k.CanCut(by...) {
 				kpis = append(kpis, name)
 			}
 		}
-		if len(kpis) > 0 {
-			qs = append(qs, models.KPIQuery{KPIs: kpis, By: by, Filters: filters})
+		if len(kpis) == 0 {
+			continue
 		}
+		q := models.KPIQuery{KPIs: kpis, By: by}
+		for d, vals := range filters {
+			if q.Filters == nil {
+				q.Filters = map[string][]string{}
+			}
+			q.Filters[d] = vals
+		}
+		for _, d := range by {
+			if vals, ok := top[d]; ok && i > 1 { // (the customers of the ranking: all)
+				if q.Filters == nil {
+					q.Filters = map[string][]string{}
+				}
+				q.Filters[d] = vals
+			}
+		}
+		qs = append(qs, q)
 	}
 	return qs
-}
-
-func wrap(dims []string) [][]string {
-	out := make([][]string, len(dims))
-	for i, d := range dims {
-		out[i] = []string{d}
-	}
-	return out
 }
 
 // StockRisk is a site and SKU whose stock runs out before the open lines are served.

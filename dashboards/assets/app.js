@@ -432,8 +432,11 @@
       var kpi = tile.getAttribute('data-kpi');
       var k = M.kpis[kpi];
       var s = series(kpi, f);
-      var v = s ? s.v[to] : null;
-      var prev = s && to > 0 ? s.v[to - 1] : null;
+      // a state at the as-of date (the late backlog, the open order book) is
+      // shown whole, not its part due in one week; it has no last week
+      var state = !!(s && s.a !== undefined && s.a !== null);
+      var v = state ? s.a : (s ? s.v[to] : null);
+      var prev = !state && s && to > 0 ? s.v[to - 1] : null;
       var st = status(kpi, v, Object.keys(f).length > 0);
       tile.classList.remove('green', 'amber', 'red', 'none');
       tile.classList.add(st);
@@ -445,9 +448,10 @@
       dt.textContent = '';
       if (v !== null && prev !== null && v !== undefined && prev !== undefined) deltaInto(dw, kpi, v - prev, T['tile.vs_last_week']);
       if (st !== 'none') deltaInto(dt, kpi, v - k.target, T['tile.vs_target']);
+      var when = state ? T['tile.as_of'] : M.weekShort[to];
       tile.querySelector('[data-foot]').textContent = st !== 'none'
-        ? tr('tile.target', fmtValue(kpi, k.target)) + ' · ' + M.weekShort[to]
-        : M.weekShort[to];
+        ? tr('tile.target', fmtValue(kpi, k.target)) + ' · ' + when
+        : when;
       var spark = sparks.filter(function (x) { return x.tile === tile; })[0];
       if (spark) {
         var from = Math.max(0, to - 12);
