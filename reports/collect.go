@@ -257,8 +257,9 @@ func (f *Facts) compute(ctx context.Context, db *sql.DB, plan Plan, cuts [][]str
 	f.lap("top values")
 	// Every KPI figure in one models.QueryCuts, one pass over each mart: the total over
 	// the axis, each cut over its weeks, the snapshot KPIs over every week.
-	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, f.cutQueries(cuts, cutFrom, top)...)
-	snapshot := snapshotQueries(f.Filters, cuts, top)
+	cutQs := f.cutQueries(cuts, cutFrom, top)
+	qs := append([]models.KPIQuery{{From: f.Weeks[0], To: f.Week, Filters: f.Filters}}, cutQs...)
+	snapshot := snapshotQueries(f.Filters, cutQs)
 	qs = append(qs, snapshot...)
 	answers, err := models.QueryCuts(ctx, db, qs)
 	if err != nil {

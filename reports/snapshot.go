@@ -69,43 +69,26 @@ type Ranked struct {
 }
 
 // snapshotQueries ask for the snapshot KPIs over every week: for the company, by
-// customer (every one: the weekly report ranks them), and by each other cut of the
-// plan, limited to its top values as the cuts are (the dashboards' tiles under a
-// filter show the state of that cut).
-func snapshotQueries(filters map[string][]string, cuts [][]string, top map[string][]string) []models.KPIQuery {
-	bys := [][]string{nil, {"customer"}}
+// customer (every one: the weekly report ranks them), and by the cut of each of cuts
+// with its filters (the top values of a dimension with many, the portfolio), for the
+// dashboards' tiles under a filter.
+func snapshotQueries(filters map[string][]string, cuts []models.KPIQuery) []models.KPIQuery {
+	asked := []models.KPIQuery{{Filters: filters}, {By: []string{"customer"}, Filters: filters}}
 	for _, c := range cuts {
-		if !slices.ContainsFunc(bys, func(b []string) bool { return slices.Equal(b, c) }) {
-			bys = append(bys, c)
+		if !slices.Equal(c.By, []string{"customer"}) {
+			asked = append(asked, models.KPIQuery{By: c.By, Filters: c.Filters})
 		}
 	}
 	var qs []models.KPIQuery
-	for i, by := range bys {
-		var kpis []string
+	for _, q := range asked {
 		for _, name := range snapshotKPIs {
-			if k, ok := models.LookupKPI(name); ok && k.CanCut(by...) {
-				kpis = append(kpis, name)
+			if k, ok := models.LookupKPI(name); ok && k.CanCut(q.By...) {
+				q.KPIs = append(q.KPIs, name)
 			}
 		}
-		if len(kpis) == 0 {
-			continue
+		if len(q.KPIs) > 0 {
+			qs = append(qs, q)
 		}
-		q := models.KPIQuery{KPIs: kpis, By: by}
-		for d, vals := range filters {
-			if q.Filters == nil {
-				q.Filters = map[string][]string{}
-			}
-			q.Filters[d] = vals
-		}
-		for _, d := range by {
-			if vals, ok := top[d]; ok && i > 1 { // (the customers of the ranking: all)
-				if q.Filters == nil {
-					q.Filters = map[string][]string{}
-				}
-				q.Filters[d] = vals
-			}
-		}
-		qs = append(qs, q)
 	}
 	return qs
 }
