@@ -132,14 +132,6 @@ func (c cachedValue) value() models.KPIValue {
 	return v
 }
 
-// cacheFormat changes when cachedFacts or what Collect puts in it does, beyond what
-// the executable's checksum already tells.
-const cacheFormat = 3
-
-// maxCached bounds the entries of one data version (Prepare writes two; a caller that
-// keeps more, the most recent).
-const maxCached = 24
-
 // dataVersion names the data the figures come from: the build (its time and as-of
 // date) and the last load; "" when there is no build.
 func dataVersion(ctx context.Context, db *sql.DB) string {
@@ -156,9 +148,8 @@ func dataVersion(ctx context.Context, db *sql.DB) string {
 
 var codeVersion = sync.OnceValue(func() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "format %d\n", cacheFormat)
-	// The executable's own bytes: a program that computes or lays out the figures
-	// differently never reads those of another.
+	// The executable's own bytes: a program that computes, lays out or stores the
+	// figures differently never reads those of another.
 	if exe, err := os.Executable(); err == nil {
 		if f, err := os.Open(exe); err == nil {
 			_, err = io.Copy(h, f)
@@ -216,8 +207,7 @@ func loadCached(ctx context.Context, db *sql.DB, version, key string) (*cachedFa
 	return &c, true
 }
 
-// storeCached keeps c under key, drops the figures of other data and the oldest beyond
-// maxCached. A failure (a database opened read-only, a write that conflicts with a
+// storeCached keeps c under key and drops the figures of other data. A failure (a database opened read-only, a write that conflicts with a
 // build) only loses the saving: the caller has its figures.
 func storeCached(ctx context.Context, db *sql.DB, key, version string, c *cachedFacts) {
 	// compressed: the names of KPIs, weeks and cuts repeat on every value (57 MB of gob
@@ -233,10 +223,6 @@ func storeCached(ctx context.Context, db *sql.DB, key, version string, c *cached
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, "DELETE FROM report_cache WHERE data_version <> ? OR key = ?", version, key); err != nil {
-		return
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM report_cache WHERE key IN (
-		SELECT key FROM report_cache ORDER BY created_at DESC OFFSET ?)`, maxCached-1); err != nil {
 		return
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO report_cache (key, data_version, facts) VALUES (?, ?, ?)", key, version, buf.Bytes()); err != nil {
