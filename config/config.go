@@ -23,6 +23,11 @@ type Config struct {
 	Anomalies Thresholds `yaml:"anomalies"`
 	Sources   []Source   `yaml:"sources"`
 	Profiles  []string   `yaml:"profiles"` // extra profile YAML files or folders
+	// Sites maps a site as an extract writes it (a warehouse name such as "Lyon", an
+	// Odoo External ID, a plant text) to the site code the stock extracts use ("LYO").
+	// Without an entry, a stock location path such as "LYO/Stock/Shelf 2" stands for
+	// its first segment.
+	Sites map[string]string `yaml:"sites"`
 	Schedules []Schedule `yaml:"schedules"`
 	Server    Server     `yaml:"server"`
 	Report    Report     `yaml:"report"`

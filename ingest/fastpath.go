@@ -12,7 +12,7 @@ import (
 // its canonical table in one pass: one entity, no deduplication, filter or lookup.
 // That is the shape of canonical extracts, the large ones.
 func fastPathFits(src *source, spec *FileSpec) bool {
-	if src.format != "csv" || len(spec.Entities) != 1 {
+	if src.format != "csv" || len(spec.Entities) != 1 || src.framed || spec.Decimal == "auto" {
 		return false
 	}
 	em := spec.Entities[0]
@@ -140,7 +140,7 @@ func typeInReader(src *source, em EntityMap, sch schema, opts FileOptions) {
 		if !present {
 			continue
 		}
-		if spec.Map != nil || spec.Else != nil || spec.Lookup != "" || spec.TrimLeadingZeros || len(spec.Formats) > 0 {
+		if spec.Map != nil || spec.Else != nil || spec.Lookup != "" || spec.TrimLeadingZeros || len(spec.Formats) > 0 || spec.Extract != "" || spec.NegateIf != nil {
 			return
 		}
 		used[idx]++

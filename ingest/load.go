@@ -260,6 +260,7 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 		return res
 	}
 	defer src.close()
+	src.columns = rec.spec.withLabels(src.columns)
 	res.Profile, res.FileSpec = rec.profile.Name, rec.spec.Kind
 	if err := l.mapAndStore(ctx, src, rec, fi, &res); err != nil {
 		res.Err = fmt.Errorf("cannot load %s (profile %s, %s): %w", path, rec.profile.Name, rec.spec.Kind, err)
@@ -365,7 +366,7 @@ type nearMiss struct {
 }
 
 func consider(best *recognised, closest *nearMiss, p *Profile, spec *FileSpec, hc headerCandidate, sheet, base string) (*recognised, *nearMiss) {
-	idx := newColumnIndex(hc.cells)
+	idx := spec.withLabels(newColumnIndex(hc.cells))
 	if ok, score := spec.matches(idx, base); ok {
 		if best == nil || score > best.score {
 			return &recognised{profile: p, spec: spec, cand: hc, sheet: sheet, score: score}, closest
@@ -433,6 +434,16 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 		}
 		l.trace("read csv", t0)
 	}
+	if pc.opts.Decimal == "auto" {
+		d, t, err := detectNotation(ctx, l.conn, numberColumns(rec.spec, l.schema, src), ",")
+		if err != nil {
+			return err
+		}
+		pc.opts.Decimal = d
+		if pc.opts.Thousands == "" || pc.opts.Thousands == "auto" {
+			pc.opts.Thousands = t
+		}
+	}
 	if err := l.prepareLookups(ctx, pc, rec.spec); err != nil {
 		return err
 	}
@@ -495,6 +506,29 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 		entities[i] = p.entity
 	}
 	return l.finish(ctx, tx, src, rec, checksum, started, rejTables, entities, res)
+}
+
+// numberColumns are the raw columns (cN) the spec reads into number fields.
+func numberColumns(spec *FileSpec, sch schema, src *source) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, em := range spec.Entities {
+		for name, fs := range resolveFields(em, sch) {
+			c, ok := sch.column(em.Entity, name)
+			if !ok || !isNumeric(c.Type) {
+				continue
+			}
+			for _, sp := range append([]FieldSpec{fs}, fs.Coalesce...) {
+				for _, col := range append([]string{sp.Column}, sp.Sum...) {
+					if rc := src.col(col); col != "" && rc != "" && !seen[rc] {
+						seen[rc] = true
+						out = append(out, rc)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // finish writes the staged rejects and the load log row, and commits.

@@ -30,7 +30,11 @@ type FileSpec struct {
 	// Match lists header columns that must all be present for a file to be of this kind.
 	Match []string `yaml:"match"`
 	// Pattern is an optional glob on the file name (case-insensitive), such as "*.csv".
-	Pattern     string `yaml:"pattern"`
+	Pattern string `yaml:"pattern"`
+	// Labels lists, for a column the spec names (a technical field name such as VBELN or
+	// order_id/partner_id), the headings the ERP writes instead in its users' languages
+	// ("Sales Document", "Verkaufsbeleg"): a file with the heading reads as the column.
+	Labels      map[string][]string `yaml:"labels"`
 	FileOptions `yaml:",inline"`
 	Entities    []EntityMap `yaml:"entities"`
 }
@@ -85,9 +89,21 @@ type FieldSpec struct {
 	// Optional lets a file lack the column: the field is then empty. Columns of key
 	// fields are always required.
 	Optional bool `yaml:"optional"`
+	// Extract keeps the first group of a regular expression when it matches the value
+	// ("[VN-25] Vanne inox DN25" with `^\[([^]]+)\]` gives VN-25), else the whole value.
+	Extract string `yaml:"extract"`
+	// NegateIf makes a number negative on the rows where another column holds one of
+	// the values (an Odoo credit note's quantity, written positive).
+	NegateIf *ValueIn `yaml:"negate_if"`
 	// Coalesce takes the first of several specs that gives a value, such as a status
 	// from a rejection reason, else from an overall status column, else a constant.
 	Coalesce []FieldSpec `yaml:"coalesce"`
+}
+
+// ValueIn is a condition on a column: its value is one of In (case-insensitive).
+type ValueIn struct {
+	Column string   `yaml:"column"`
+	In     []string `yaml:"in"`
 }
 
 // UnmarshalYAML accepts the short form `field: COLUMN`.
@@ -224,6 +240,35 @@ func (o FileOptions) withDefaults(d FileOptions) FileOptions {
 func normHeader(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	return strings.ToUpper(strings.Join(strings.Fields(s), " "))
+}
+
+// withLabels adds to a header index the columns the spec names by a label the header
+// holds: the technical name then reads the labelled column.
+func (fsp *FileSpec) withLabels(header map[string]int) map[string]int {
+	if len(fsp.Labels) == 0 {
+		return header
+	}
+	out := make(map[string]int, len(header)+len(fsp.Labels))
+	for k, v := range header {
+		out[k] = v
+	}
+	names := make([]string, 0, len(fsp.Labels))
+	for name := range fsp.Labels {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, ok := out[normHeader(name)]; ok {
+			continue
+		}
+		for _, label := range fsp.Labels[name] {
+			if i, ok := header[normHeader(label)]; ok {
+				out[normHeader(name)] = i
+				break
+			}
+		}
+	}
+	return out
 }
 
 // matches tells whether a header holds every Match column of the spec, and how many.

@@ -30,7 +30,11 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 	skip := hc.line + 1 + opts.Skip
 	src.skip = skip
 	src.newLine = sn.newLine
+	src.framed = hc.delim == '|' && hc.line < len(sn.lines) && strings.HasPrefix(strings.TrimSpace(sn.lines[hc.line]), "|")
 	quote := opts.Quote
+	if quote == "" && src.framed {
+		quote = "none" // a printed list quotes nothing: 1/2" is an inch
+	}
 	if quote == "" {
 		quote = `"`
 	}
@@ -78,12 +82,21 @@ func (src *source) materializeCSV(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("cannot read %s as CSV: %w", src.path, err)
 	}
-	// Rows of only delimiters carry nothing: not a reject, not a row.
-	var empty []string
-	for i := range src.header {
-		empty = append(empty, fmt.Sprintf("nullif(trim(c%d), '') IS NULL", i))
+	// Rows of only delimiters carry nothing: not a reject, not a row. Nor do the lines of
+	// a printed list's frame: rules of dashes, and the header repeated on a new page.
+	var empty, header []string
+	for i, h := range src.header {
+		empty = append(empty, fmt.Sprintf("coalesce(regexp_full_match(c%d, '[-=_+ ]*'), true)", i))
+		if strings.TrimSpace(h) != "" {
+			header = append(header, fmt.Sprintf("trim(c%d) IS NOT DISTINCT FROM %s", i, sqlString(strings.TrimSpace(h))))
+		}
 	}
-	if _, err := conn.ExecContext(ctx, "DELETE FROM raw WHERE "+strings.Join(empty, " AND ")); err != nil {
+	del := "DELETE FROM raw WHERE (" + strings.Join(empty, " AND ") + ")"
+	if src.framed && len(header) > 0 {
+		// a framed row starts with '|': text before it (c0) is a page's title line
+		del += " OR (" + strings.Join(header, " AND ") + ") OR nullif(trim(c0), '') IS NOT NULL"
+	}
+	if _, err := conn.ExecContext(ctx, del); err != nil {
 		return err
 	}
 	return src.readStructural(ctx, conn, "raw_rejects")
@@ -132,7 +145,11 @@ func (src *source) castReject(col, line, msg string) (column, value, reason stri
 	var idx int
 	if _, err := fmt.Sscanf(col, "c%d", &idx); err == nil && idx < len(src.header) {
 		column = src.header[idx]
-		if cells := splitLine(line, src.delim, src.quote); idx < len(cells) {
+		quote := src.quote
+		if quote == "" {
+			quote = "none"
+		}
+		if cells := splitLine(line, src.delim, quote); idx < len(cells) {
 			value = cells[idx]
 		}
 	}

@@ -101,15 +101,17 @@ func decode8bit(b []byte, encoding string) string {
 	return string(out)
 }
 
-// splitLine splits one line with a delimiter, honouring quotes.
+// splitLine splits one line with a delimiter as RFC 4180 reads it: a cell may be quoted
+// (the default quote is '"', as read_csv's), hold the delimiter and double its quotes.
+// quote "none" splits at every delimiter.
 func splitLine(line string, delim rune, quote string) []string {
+	if quote == "none" || (quote != "" && quote != `"`) {
+		return strings.Split(line, string(delim))
+	}
 	r := csv.NewReader(strings.NewReader(line))
 	r.Comma = delim
 	r.LazyQuotes = true
 	r.FieldsPerRecord = -1
-	if quote == "" || quote == "none" {
-		return strings.Split(line, string(delim))
-	}
 	rec, err := r.Read()
 	if err != nil {
 		return strings.Split(line, string(delim))

@@ -29,6 +29,10 @@ type source struct {
 	newLine string
 	delim   rune
 	quote   string
+	// framed: a list printed with its frame (SAP's "unconverted" format: '|' around
+	// every cell, lines of dashes between the title, the header and the rows, the
+	// header again on every page). The frame's lines are not rows.
+	framed bool
 	// colTypes types columns in the reader itself (the typed fast path); dateFormat,
 	// dateFormats and decimal say how.
 	colTypes    map[int]string
@@ -69,6 +73,15 @@ func (s *source) col(name string) string {
 		return ""
 	}
 	return fmt.Sprintf("c%d", i)
+}
+
+// heading is the header cell of a column as the file writes it ("Sales Document" for
+// VBELN read through a label), for messages; name itself when the file lacks it.
+func (s *source) heading(name string) string {
+	if i, ok := s.columns[normHeader(name)]; ok && i < len(s.header) {
+		return strings.TrimSpace(strings.TrimPrefix(s.header[i], "\ufeff"))
+	}
+	return name
 }
 
 func newColumnIndex(header []string) map[string]int {

@@ -118,7 +118,7 @@ func (pc *planContext) plan(em EntityMap) (*entityPlan, error) {
 		} else if keys[c.Name] || c.Required {
 			col := c.Name
 			if ok && spec.Column != "" {
-				col = spec.Column
+				col = pc.src.heading(spec.Column)
 			}
 			value := "NULL"
 			if ok && spec.Column != "" && pc.src.col(spec.Column) != "" {
@@ -207,7 +207,7 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 			v := pc.clean(col)
 			num := pc.number(v, c.Type)
 			terms = append(terms, fmt.Sprintf("coalesce(%s, 0)", num))
-			fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, num), column: name, value: col, reason: pc.numberReason()})
+			fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, num), column: pc.src.heading(name), value: col, reason: pc.numberReason()})
 		}
 		if len(terms) == 0 {
 			fp.expr = "NULL"
@@ -226,6 +226,9 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 		return fp, nil
 	}
 	v := pc.clean(col)
+	if spec.Extract != "" {
+		v = fmt.Sprintf("coalesce(nullif(trim(regexp_extract(%[1]s, %[2]s, 1)), ''), %[1]s)", v, sqlString(spec.Extract))
+	}
 	if spec.TrimLeadingZeros {
 		v = fmt.Sprintf("(CASE WHEN ltrim(%[1]s, '0') = '' AND %[1]s IS NOT NULL THEN '0' ELSE ltrim(%[1]s, '0') END)", v)
 	}
@@ -235,7 +238,7 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 			return fp, fmt.Errorf("unknown lookup %q on %s (known: country)", spec.Lookup, spec.Column)
 		}
 		fp.expr = mapExpr(v, m, nil, true)
-		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: "unknown " + spec.Lookup + " name"})
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: pc.src.heading(spec.Column), value: col, reason: "unknown " + spec.Lookup + " name"})
 		return fp, nil
 	}
 	if len(spec.Map) > 0 || spec.Else != nil {
@@ -248,10 +251,19 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 			formats = pc.opts.DateFormats
 		}
 		fp.expr = pc.date(v, formats)
-		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: dateReason(formats)})
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: pc.src.heading(spec.Column), value: col, reason: dateReason(formats)})
 	case isNumeric(c.Type):
 		fp.expr = pc.number(v, c.Type)
-		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: spec.Column, value: col, reason: pc.numberReason()})
+		fp.checks = append(fp.checks, check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", v, fp.expr), column: pc.src.heading(spec.Column), value: col, reason: pc.numberReason()})
+		if n := spec.NegateIf; n != nil {
+			var in []string
+			for _, x := range n.In {
+				in = append(in, sqlString(strings.ToUpper(strings.TrimSpace(x))))
+			}
+			if other := pc.src.col(n.Column); other != "" && len(in) > 0 {
+				fp.expr = fmt.Sprintf("(CASE WHEN upper(trim(%s)) IN (%s) THEN -%s ELSE %s END)", other, strings.Join(in, ", "), fp.expr, fp.expr)
+			}
+		}
 	default:
 		fp.expr = v
 	}

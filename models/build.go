@@ -24,9 +24,11 @@ import (
 
 // BuildReport tells what a build did.
 type BuildReport struct {
-	AsOf     time.Time
-	Models   []ModelRun
-	Tests    []TestResult // every data test run, all passed when Build returns no error
+	AsOf   time.Time
+	Models []ModelRun
+	Tests  []TestResult // every data test run, all passed when Build returns no error
+	// Warnings are the failing warn tests, one sentence each: the build landed.
+	Warnings []string
 	Duration time.Duration
 }
 
@@ -86,6 +88,9 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 		if err := writeParams(ctx, db, stage.name("params"), cfg, asOf); err != nil {
 			return err
 		}
+		if err := writeSiteMap(ctx, db, stage.name("site_map"), cfg.Sites); err != nil {
+			return err
+		}
 		for _, table := range stage.rules {
 			if err := loadRule(ctx, db, table, stage.name(table)); err != nil {
 				return err
@@ -109,7 +114,11 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 		var failed []string
 		record := func(res TestResult) {
 			rep.Tests = append(rep.Tests, res)
-			if res.Failing > 0 {
+			if res.Failing > 0 && res.Test.Warn {
+				w := fmt.Sprintf("model %s: %d row(s) fail %s, such as %s", res.Test.Model, res.Failing, strings.TrimPrefix(res.Test.Spec, "warn "), strings.Join(res.Sample, "; "))
+				rep.Warnings = append(rep.Warnings, w)
+				fmt.Fprintln(progress, "warning: "+w)
+			} else if res.Failing > 0 {
 				failed = append(failed, fmt.Sprintf("model %s fails its data test %s: %d row(s), such as %s",
 					res.Test.Model, res.Test, res.Failing, strings.Join(res.Sample, "; ")))
 			}
@@ -227,7 +236,7 @@ type staging struct {
 }
 
 func newStaging(p *Project) (*staging, error) {
-	s := &staging{objects: map[string]bool{"params": true}}
+	s := &staging{objects: map[string]bool{"params": true, "site_map": true}}
 	files, err := fs.Glob(rules.FS, "data/*.csv")
 	if err != nil {
 		return nil, err
@@ -285,7 +294,7 @@ func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
 		return nil
 	}
 	var tables []string
-	tables = append(tables, "params")
+	tables = append(tables, "params", "site_map")
 	tables = append(tables, s.rules...)
 	for _, m := range p.Models {
 		if m.Materialized == "table" {
@@ -467,6 +476,20 @@ func writeParams(ctx context.Context, db querier, table string, cfg config.Confi
 		a.InvoiceDelayDays, a.DueSoonDays, a.DocumentLeadDays, a.LCPresentationDays, a.PriceTolerance)
 	if err != nil {
 		return fmt.Errorf("cannot write the params table: %w", err)
+	}
+	return nil
+}
+
+// writeSiteMap writes the config's site aliases (sites:) as the site_map table the
+// staging models read, keyed as they look it up: upper case, accents and spaces folded.
+func writeSiteMap(ctx context.Context, db querier, table string, sites map[string]string) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE `+quoteIdent(table)+` (alias VARCHAR NOT NULL, site VARCHAR NOT NULL)`); err != nil {
+		return fmt.Errorf("cannot create the site map: %w", err)
+	}
+	for alias, site := range sites {
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` VALUES (upper(strip_accents(trim(?))), trim(?))`, alias, site); err != nil {
+			return fmt.Errorf("cannot write the site map (%s: %s): %w", alias, site, err)
+		}
 	}
 	return nil
 }

@@ -14,9 +14,12 @@ type DataTest struct {
 	Model string
 	KPI   string // set for a KPI test: between(lo, hi) on each week's value
 	Spec  string // as written, such as unique(order_id, line_no)
-	kind  string
-	args  []string
-	expr  string // the argument text of expect(...)
+	// Warn marks a test written "warn expect(...)": its failing rows are reported
+	// with the build, which still lands (data to look at, not data that is wrong).
+	Warn bool
+	kind string
+	args []string
+	expr string // the argument text of expect(...)
 }
 
 func (t DataTest) String() string {
@@ -29,6 +32,9 @@ func (t DataTest) String() string {
 // parseTest reads "kind(args)".
 func parseTest(model, kpi, spec string) (DataTest, error) {
 	t := DataTest{Model: model, KPI: kpi, Spec: spec}
+	if rest, ok := strings.CutPrefix(spec, "warn "); ok {
+		t.Warn, spec = true, strings.TrimSpace(rest)
+	}
 	open, close := strings.IndexByte(spec, '('), strings.LastIndexByte(spec, ')')
 	if open <= 0 || close < open {
 		return t, fmt.Errorf("test %q: write it as kind(arguments)", spec)
@@ -113,7 +119,14 @@ func (t DataTest) failingRows(p *Project, name func(string) string) (string, err
 		return fmt.Sprintf("SELECT t.%s FROM %s AS t ANTI JOIN %s AS r ON t.%s = r.%s WHERE t.%s IS NOT NULL",
 			cols[0], m, quoteIdent(name(t.args[1])), cols[0], cols[2], cols[0]), nil
 	case "expect":
-		return fmt.Sprintf("SELECT * FROM %s WHERE NOT coalesce((%s), false)", m, t.expr), nil
+		// the condition may read other objects of the build (a ref_ table, a model)
+		expr := wordRe.ReplaceAllStringFunc(t.expr, func(w string) string {
+			if n := name(strings.ToLower(w)); n != strings.ToLower(w) {
+				return n
+			}
+			return w
+		})
+		return fmt.Sprintf("SELECT * FROM %s WHERE NOT coalesce((%s), false)", m, expr), nil
 	case "between":
 		ref, ok := p.kpis[t.KPI]
 		if !ok {

@@ -1,6 +1,9 @@
--- obsolete_incoterm: an order whose Incoterm is not one of the 11 Incoterms 2020 (valid
--- in rules/data/incoterms.csv): DDU, DAT, DEQ, DES, DAF, or a code nobody knows. Who
--- pays and who bears the risk is then open to dispute. replacement is the 2020 term to
+-- obsolete_incoterm: an order whose Incoterm is an Incoterms 2010 (or older) code that
+-- the 2020 rules dropped (valid = false in rules/data/incoterms.csv): DDU, DAT, DEQ, DES,
+-- DAF. Who pays and who bears the risk is then open to dispute. stg_orders reads the code
+-- out of what the ERP wrote ("[FCA] FREE CARRIER", "FCA Paris"); a text that holds no
+-- known code is not an obsolete term but unreadable data, which stg_orders' data test
+-- reports with the build. replacement is the 2020 term to
 -- use (replaced_by), line_count how many lines the order carries. One anomaly per order;
 -- at stake: the value not yet shipped, else the order value.
 WITH order_value AS (
@@ -39,7 +42,6 @@ SELECT
     o.order_date
 FROM stg_orders o
 CROSS JOIN params p
-LEFT JOIN ref_incoterms i ON i.code = o.incoterm
+JOIN ref_incoterms i ON i.code = o.incoterm
 LEFT JOIN order_value v USING (order_id)
-WHERE o.incoterm IS NOT NULL
-  AND (i.code IS NULL OR i.valid <> 'true')
+WHERE i.valid <> 'true'

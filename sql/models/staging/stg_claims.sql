@@ -1,4 +1,5 @@
--- Customer claims and returns, one row per claim_id (latest load wins).
+-- Customer claims and returns, one row per claim_id (latest load wins). A status label
+-- ("Résolu", "In Progress") reads as its canonical status (stg_status_label).
 -- materialized: view
 -- (its key is tested unique on fct_claim, a table)
 SELECT
@@ -14,9 +15,13 @@ SELECT
     claimed_qty,
     returned_qty,
     cost,
-    lower(nullif(trim(status), ''))        AS status
-FROM claims
+    coalesce(sl.status, lower(nullif(trim(c.status), ''))) AS status
+FROM claims c
+LEFT JOIN stg_status_label sl
+       ON sl.applies_to = 'claims'
+      AND sl.label_key = CASE WHEN c.status IN ('open', 'closed') THEN NULL
+                              ELSE lower(strip_accents(trim(regexp_replace(c.status, '\s+', ' ', 'g')))) END
 -- Left out: the rows a later row of the same key in the same extract replaces, which
 -- the first build after the load marks _superseded (the last row of the file wins; the
 -- load deletes the rows of earlier extracts with the key): see models.markSuperseded.
-WHERE _superseded IS NOT TRUE
+WHERE c._superseded IS NOT TRUE

@@ -1,18 +1,23 @@
 -- Trade documents, one row per (order_id, shipment_id, doc_type); shipment_id is '' for an
--- order-level document (latest load wins).
+-- order-level document (latest load wins). A status label ("Émis", "Abgelehnt") reads as
+-- its canonical status (stg_status_label).
 -- materialized: view
 SELECT
     order_id,
     shipment_id,
     lower(trim(doc_type))            AS doc_type,
-    lower(nullif(trim(status), ''))  AS status,
+    coalesce(sl.status, lower(nullif(trim(d.status), ''))) AS status,
     issued_date,
     reference
-FROM documents
+FROM documents d
+LEFT JOIN stg_status_label sl
+       ON sl.applies_to = 'documents'
+      AND sl.label_key = CASE WHEN d.status IN ('missing', 'draft', 'issued', 'sent', 'rejected') THEN NULL
+                              ELSE lower(strip_accents(trim(regexp_replace(d.status, '\s+', ' ', 'g')))) END
 -- Left out: the rows a later row of the same key replaces (latest load, then last row of
 -- the file: _row, or the order of the table where the fast CSV path left _row NULL).
 -- A window over the key columns alone finds them (few), much cheaper than one that
 -- carries every column.
-WHERE rowid NOT IN (
+WHERE d.rowid NOT IN (
     SELECT rowid FROM documents
     QUALIFY row_number() OVER (PARTITION BY order_id, shipment_id, lower(trim(doc_type)) ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
