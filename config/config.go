@@ -27,11 +27,11 @@ type Config struct {
 	// Odoo External ID, a plant text) to the site code the stock extracts use ("LYO").
 	// Without an entry, a stock location path such as "LYO/Stock/Shelf 2" stands for
 	// its first segment.
-	Sites map[string]string `yaml:"sites"`
-	Schedules []Schedule `yaml:"schedules"`
-	Server    Server     `yaml:"server"`
-	Report    Report     `yaml:"report"`
-	Alerts    Alerts     `yaml:"alerts"`
+	Sites     map[string]string `yaml:"sites"`
+	Schedules []Schedule        `yaml:"schedules"`
+	Server    Server            `yaml:"server"`
+	Report    Report            `yaml:"report"`
+	Alerts    Alerts            `yaml:"alerts"`
 }
 
 // KPIConfig holds the tolerances and targets of domain.md's KPI definitions.
