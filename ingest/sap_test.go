@@ -88,8 +88,8 @@ func TestOdooProfile(t *testing.T) {
 		}
 	}
 	f("SELECT string_agg(concat_ws('|', line_no, sku, ordered_qty, promised_date, status), '; ' ORDER BY line_no) FROM order_lines",
-		"__export__.sale_order_line_41|[FURN_8888] Office Lamp|12.0000|2026-03-16|open; __export__.sale_order_line_42|[FURN_6666] Acoustic Bloc Screens|3.0000|2026-03-16|cancelled")
+		"41|FURN_8888|12.0000|2026-03-16|sale; 42|FURN_6666|3.0000|2026-03-16|cancel") // statuses as written: stg_order_lines reads them
 	f("SELECT concat_ws('|', customer_id, order_date, incoterm, currency) FROM orders", "Deco Addict|2026-03-02|FCA|EUR")
-	f("SELECT concat_ws('|', shipment_id, order_id, line_no, shipped_qty, ship_date, carrier) FROM shipments", "WH/OUT/00012|S00042|__export__.sale_order_line_41|10.0000|2026-03-15|DHL Express")
+	f("SELECT concat_ws('|', shipment_id, order_id, line_no, shipped_qty, ship_date, carrier) FROM shipments", "WH/OUT/00012|S00042|41|10.0000|2026-03-15|DHL Express")
 	f("SELECT concat_ws('|', invoice_id, order_id, invoiced_qty, amount) FROM invoices", "INV/2026/00031|S00042|10.0000|405.0000")
 }
