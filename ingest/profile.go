@@ -78,6 +78,9 @@ type FieldSpec struct {
 	Column   string            `yaml:"column"`
 	Value    *string           `yaml:"value"`
 	Sum      []string          `yaml:"sum"`
+	// Path joins columns with '/' ("1000/0001" from a plant and a storage location):
+	// a site path that the staging models read as its first segment, summing the rest.
+	Path     []string          `yaml:"path"`
 	FileDate bool              `yaml:"file_date"`
 	Map      map[string]string `yaml:"map"`     // raw value -> canonical value, case-insensitive
 	Else     *string           `yaml:"else"`    // value for a non-empty raw value the map lacks
@@ -188,6 +191,9 @@ func parseProfile(body []byte, source string) (*Profile, error) {
 				if len(spec.Sum) > 0 {
 					n++
 				}
+				if len(spec.Path) > 0 {
+					n++
+				}
 				if spec.FileDate {
 					n++
 				}
@@ -195,7 +201,7 @@ func parseProfile(body []byte, source string) (*Profile, error) {
 					n++
 				}
 				if n != 1 {
-					return nil, fmt.Errorf("profile %s, file %s, %s.%s: give exactly one of column, value, sum, file_date or coalesce", source, fsp.Kind, em.Entity, field)
+					return nil, fmt.Errorf("profile %s, file %s, %s.%s: give exactly one of column, value, sum, path, file_date or coalesce", source, fsp.Kind, em.Entity, field)
 				}
 			}
 		}
@@ -319,7 +325,7 @@ func (fsp *FileSpec) columns() []string {
 		for _, spec := range em.Fields {
 			for _, sp := range append([]FieldSpec{spec}, spec.Coalesce...) {
 				add(sp.Column)
-				for _, c := range sp.Sum {
+				for _, c := range append(sp.Sum, sp.Path...) {
 					add(c)
 				}
 			}

@@ -19,6 +19,7 @@ import (
 func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc headerCandidate, opts FileOptions, tmpDir string) (*source, error) {
 	src := &source{path: path, format: "csv", header: hc.cells, columns: newColumnIndex(hc.cells)}
 	readPath := path
+	src.wide = strings.HasPrefix(sn.encoding, "utf-16")
 	if sn.encoding != "utf-8" {
 		p, err := toUTF8File(path, sn.encoding, tmpDir)
 		if err != nil {

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // sniffSize is how much of a delimited file is read to find its encoding, line ends,
@@ -46,12 +48,28 @@ func sniffText(path string, forcedEncoding string) (*textSniff, error) {
 		buf = buf[3:]
 	}
 	if bytes.HasPrefix(buf, []byte{0xFF, 0xFE}) || bytes.HasPrefix(buf, []byte{0xFE, 0xFF}) {
-		return nil, fmt.Errorf("%s is UTF-16 encoded: save it as UTF-8 or Windows-1252 CSV (Excel: \"CSV UTF-8\")", path)
+		// SAP GUI's Unicode text downloads, Excel's "Unicode Text": read as UTF-8.
+		s.encoding = "utf-16le"
+		if buf[0] == 0xFE {
+			s.encoding = "utf-16be"
+		}
+		if len(buf)%2 == 1 {
+			buf = buf[:len(buf)-1]
+		}
+		out, err := utf16Encoding(s.encoding).NewDecoder().Bytes(buf)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s as %s: %w", path, s.encoding, err)
+		}
+		buf = bytes.TrimPrefix(out, []byte{0xEF, 0xBB, 0xBF})
+		s.bom = true
+		forcedEncoding = "utf-16"
 	}
 	if bytes.IndexByte(buf, 0) >= 0 {
 		return nil, fmt.Errorf("%s is not a text file (it holds NUL bytes): give a CSV, XLSX, Parquet or JSON extract", path)
 	}
 	switch enc := strings.ToLower(strings.ReplaceAll(forcedEncoding, "_", "-")); enc {
+	case "utf-16":
+		// decoded above
 	case "", "auto":
 		// A sample cut in the middle of a multi-byte rune is still UTF-8.
 		trimmed := buf
@@ -73,7 +91,7 @@ func sniffText(path string, forcedEncoding string) (*textSniff, error) {
 		return nil, fmt.Errorf("encoding %q is not supported: use utf-8, windows-1252 or iso-8859-1", forcedEncoding)
 	}
 	text := string(buf)
-	if s.encoding != "utf-8" {
+	if s.encoding == "windows-1252" || s.encoding == "iso-8859-1" {
 		text = decode8bit(buf, s.encoding)
 	}
 	switch {
@@ -92,9 +110,16 @@ func sniffText(path string, forcedEncoding string) (*textSniff, error) {
 	return s, nil
 }
 
-func decode8bit(b []byte, encoding string) string {
+func utf16Encoding(enc string) encoding.Encoding {
+	if enc == "utf-16be" {
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	}
+	return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+}
+
+func decode8bit(b []byte, enc string) string {
 	cm := charmap.Windows1252
-	if encoding == "iso-8859-1" {
+	if enc == "iso-8859-1" {
 		cm = charmap.ISO8859_1
 	}
 	out, _ := cm.NewDecoder().Bytes(b)
@@ -166,7 +191,7 @@ func delimRune(d string) rune {
 }
 
 // toUTF8File writes a UTF-8 copy of an 8-bit encoded file, for DuckDB's reader.
-func toUTF8File(src, encoding, dir string) (string, error) {
+func toUTF8File(src, enc, dir string) (string, error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return "", err
@@ -176,14 +201,19 @@ func toUTF8File(src, encoding, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cm := charmap.Windows1252
-	if encoding == "iso-8859-1" {
-		cm = charmap.ISO8859_1
+	var dec *encoding.Decoder
+	switch enc {
+	case "utf-16le", "utf-16be":
+		dec = utf16Encoding(enc).NewDecoder()
+	case "iso-8859-1":
+		dec = charmap.ISO8859_1.NewDecoder()
+	default:
+		dec = charmap.Windows1252.NewDecoder()
 	}
-	if _, err := io.Copy(out, cm.NewDecoder().Reader(in)); err != nil {
+	if _, err := io.Copy(out, dec.Reader(in)); err != nil {
 		out.Close()
 		os.Remove(out.Name())
-		return "", fmt.Errorf("cannot re-encode %s from %s: %w", src, encoding, err)
+		return "", fmt.Errorf("cannot re-encode %s from %s: %w", src, enc, err)
 	}
 	if err := out.Close(); err != nil {
 		return "", err

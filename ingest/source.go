@@ -33,6 +33,8 @@ type source struct {
 	// every cell, lines of dashes between the title, the header and the rows, the
 	// header again on every page). The frame's lines are not rows.
 	framed bool
+	// wide: a UTF-16 file, read from a UTF-8 copy, whose line count its bytes do not tell.
+	wide bool
 	// colTypes types columns in the reader itself (the typed fast path); dateFormat,
 	// dateFormats and decimal say how.
 	colTypes    map[int]string

@@ -74,6 +74,9 @@ func missingColumns(em EntityMap, sch schema, src *source) []string {
 		if spec.Column != "" && need && src.col(spec.Column) == "" {
 			missing = append(missing, spec.Column)
 		}
+		if len(spec.Path) > 0 && src.col(spec.Path[0]) == "" {
+			missing = append(missing, spec.Path[0])
+		}
 		for _, c := range spec.Sum {
 			if !spec.Optional && src.col(c) == "" {
 				missing = append(missing, c)
@@ -196,6 +199,21 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 		} else {
 			fp.expr = sqlString(pc.fileDate.Format("2006-01-02"))
 		}
+		return fp, nil
+	case len(spec.Path) > 0:
+		var parts []string
+		for i, name := range spec.Path {
+			col := pc.src.col(name)
+			if col == "" {
+				if i == 0 {
+					return fp, fmt.Errorf("%s.%s: the file lacks column %s", entity, c.Name, name)
+				}
+				continue // an optional segment the file lacks
+			}
+			parts = append(parts, pc.clean(col))
+		}
+		fp.expr = "concat_ws('/', " + strings.Join(parts, ", ") + ")"
+		fp.expr = "nullif(" + fp.expr + ", '')"
 		return fp, nil
 	case len(spec.Sum) > 0:
 		var terms []string
