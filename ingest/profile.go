@@ -75,9 +75,9 @@ type EntityMap struct {
 // FieldSpec is how one canonical field gets its value. In YAML it is either a column
 // name or a mapping with one of column, value, sum, file_date.
 type FieldSpec struct {
-	Column   string            `yaml:"column"`
-	Value    *string           `yaml:"value"`
-	Sum      []string          `yaml:"sum"`
+	Column string   `yaml:"column"`
+	Value  *string  `yaml:"value"`
+	Sum    []string `yaml:"sum"`
 	// Path joins columns with '/' ("1000/0001" from a plant and a storage location):
 	// a site path that the staging models read as its first segment, summing the rest.
 	Path     []string          `yaml:"path"`
