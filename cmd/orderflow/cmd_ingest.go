@@ -6,16 +6,19 @@ import (
 	"strings"
 
 	"github.com/orderflow/orderflow/ingest"
+	"github.com/orderflow/orderflow/store"
 )
 
 func init() {
 	var profile string
+	var explain bool
 	register(&command{
 		name:    "ingest",
 		summary: "load ERP extract files or folders into the database",
-		usage:   "[--profile NAME|FILE] PATH...",
+		usage:   "[--profile NAME|FILE] [--explain] PATH...",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&profile, "profile", "", "mapping profile: canonical, sap, odoo, scms or a YAML file (default: recognise each file by its header)")
+			fs.BoolVar(&explain, "explain", false, "load nothing: show, column by column, which canonical field each header feeds and why")
 		},
 		run: func(e *env, args []string) error {
 			if len(args) == 0 {
@@ -26,6 +29,9 @@ func init() {
 				return err
 			}
 			defer st.Close()
+			if explain {
+				return explainFiles(e, st, ingest.Options{Profile: profile, ProfilePaths: e.cfg.Profiles, AsOf: e.asOf}, args)
+			}
 			failed := 0
 			results, err := ingest.Load(e.ctx, st, ingest.Options{
 				Profile: profile, ProfilePaths: e.cfg.Profiles, Progress: e.stderr, AsOf: e.asOf,
@@ -40,6 +46,24 @@ func init() {
 			return nil
 		},
 	})
+}
+
+// explainFiles prints how each file would load, or why it would not.
+func explainFiles(e *env, st *store.Store, opts ingest.Options, paths []string) error {
+	refused := 0
+	for _, p := range paths {
+		text, err := ingest.Explain(e.ctx, st, opts, p)
+		if err != nil {
+			refused++
+			fmt.Fprintf(e.stdout, "%s\n\n", err)
+			continue
+		}
+		fmt.Fprintln(e.stdout, text)
+	}
+	if refused > 0 {
+		return fmt.Errorf("%d of %d file(s) would be refused: see above; `orderflow profile draft FILE` writes a profile to start from", refused, len(paths))
+	}
+	return nil
 }
 
 // printLoadResult prints a file's line and its first rejects; 1 when it failed.

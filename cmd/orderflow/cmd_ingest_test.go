@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,4 +59,28 @@ func TestCommandErrorsSayWhatToDo(t *testing.T) {
 	f("could not be loaded", "ingest", "../../go.mod")
 	f("unknown profile", "ingest", "--profile", "sapp", "../../ingest/testdata/sap")
 	f("read-only", "sql", "DELETE FROM order_lines")
+}
+
+// `ingest --explain` loads nothing and says how each heading is read.
+func TestIngestExplain(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	out, _, err := runOrderflow("--db", db, "ingest", "--explain", "../../testdata/erp/sap/unconverted/VF05_20261205.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"profile sap, billing", "framed list", "Billing Document  -> invoices.invoice_id (as a label of VBELN)", "Billing Type      not read"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain lacks %q:\n%s", want, out)
+		}
+	}
+	if n, _, _ := runOrderflow("--db", db, "sql", "SELECT count(*) FROM load_log"); !strings.Contains(n, "0") {
+		t.Errorf("explain wrote to the load log: %s", n)
+	}
+	// A refused file: the header as read and the closest kind.
+	p := filepath.Join(t.TempDir(), "odd.csv")
+	os.WriteFile(p, []byte("\"Belegnummer\",\"Menge\"\r\n\"1\",\"2\"\r\n"), 0o644)
+	out, _, err = runOrderflow("--db", db, "ingest", "--explain", p)
+	if err == nil || !strings.Contains(out, "Belegnummer, Menge") || !strings.Contains(out, "closest") {
+		t.Errorf("refusal: %v\n%s", err, out)
+	}
 }
