@@ -84,3 +84,29 @@ func TestIngestExplain(t *testing.T) {
 		t.Errorf("refusal: %v\n%s", err, out)
 	}
 }
+
+// `profile draft` matches headings to canonical fields through the built-in profiles'
+// columns and labels, and the draft it writes loads the file once the one missing key
+// is filled in.
+func TestProfileDraftLoadsOnceFilledIn(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "auftraege.csv")
+	os.WriteFile(file, []byte("Auftrag;Position;Material;Auftragsmenge;Wunschlieferdatum;Frei\r\n4711;10;A;5;2026-02-01;x\r\n4711;20;B;7;2026-02-03;y\r\n"), 0o644)
+	draft := filepath.Join(dir, "mine.yaml")
+	if _, _, err := runOrderflow("profile", "draft", "--out", draft, file); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := os.ReadFile(draft)
+	for _, want := range []string{`line_no: "Position"`, `sku: "Material"`, `ordered_qty: "Auftragsmenge"`, `requested_date: "Wunschlieferdatum"`, "# order_id: ???", "not mapped: Auftrag, Frei"} {
+		if !strings.Contains(string(body), want) {
+			t.Fatalf("draft lacks %q:\n%s", want, body)
+		}
+	}
+	filled := strings.Replace(string(body), "# order_id: ???", `order_id: "Auftrag" #`, 1)
+	os.WriteFile(draft, []byte(filled), 0o644)
+	db := filepath.Join(dir, "t.duckdb")
+	out, errOut, err := runOrderflow("--db", db, "ingest", "--profile", draft, file)
+	if err != nil || !strings.Contains(out, "2 loaded, 0 rejected") {
+		t.Fatalf("%v\n%s\n%s\n%s", err, out, errOut, filled)
+	}
+}
