@@ -140,7 +140,7 @@ func typeInReader(src *source, em EntityMap, sch schema, opts FileOptions) {
 		if !present {
 			continue
 		}
-		if spec.Map != nil || spec.Else != nil || spec.Lookup != "" || spec.TrimLeadingZeros || len(spec.Formats) > 0 || spec.Extract != "" || spec.NegateIf != nil {
+		if spec.Map != nil || spec.Else != nil || spec.Lookup != "" || spec.TrimLeadingZeros || len(spec.Formats) > 0 || spec.Extract != "" || spec.NegateIf != nil || spec.Resolve != nil {
 			return
 		}
 		used[idx]++

@@ -98,9 +98,21 @@ type FieldSpec struct {
 	// NegateIf makes a number negative on the rows where another column holds one of
 	// the values (an Odoo credit note's quantity, written positive).
 	NegateIf *ValueIn `yaml:"negate_if"`
+	// Resolve reads the field from the loaded record a display name names.
+	Resolve *Resolve `yaml:"resolve"`
 	// Coalesce takes the first of several specs that gives a value, such as a status
 	// from a rejection reason, else from an overall status column, else a constant.
 	Coalesce []FieldSpec `yaml:"coalesce"`
+}
+
+// Resolve looks a display name up among the loaded rows of Entity: Pattern's groups are
+// the values of the Match fields ("S00232 - [VN-25] ..." with `^(.+?) - \[([^]]+)\]`
+// and [order_id, sku]); the value is the Take field of the one row found.
+type Resolve struct {
+	Entity  string   `yaml:"entity"`
+	Pattern string   `yaml:"pattern"`
+	Match   []string `yaml:"match"`
+	Take    string   `yaml:"take"`
 }
 
 // ValueIn is a condition on a column: its value is one of In (case-insensitive).

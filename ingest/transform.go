@@ -182,8 +182,14 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 			if err != nil {
 				return fp, err
 			}
+			// an alternative's bad value matters only where the earlier ones gave none
+			for _, ch := range sp.checks {
+				if len(alts) > 0 {
+					ch.cond = fmt.Sprintf("(coalesce(%s) IS NULL AND %s)", strings.Join(alts, ", "), ch.cond)
+				}
+				fp.checks = append(fp.checks, ch)
+			}
 			alts = append(alts, fmt.Sprintf("CAST(%s AS %s)", sp.expr, c.Type))
-			fp.checks = append(fp.checks, sp.checks...)
 		}
 		fp.expr = "NULL"
 		if len(alts) > 0 {
@@ -244,6 +250,9 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 		return fp, nil
 	}
 	v := pc.clean(col)
+	if r := spec.Resolve; r != nil {
+		return pc.resolve(c, spec, r, v, col)
+	}
 	if spec.Extract != "" {
 		v = fmt.Sprintf("coalesce(nullif(trim(regexp_extract(%[1]s, %[2]s, 1)), ''), %[1]s)", v, sqlString(spec.Extract))
 	}
@@ -285,6 +294,31 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 	default:
 		fp.expr = v
 	}
+	return fp, nil
+}
+
+// resolve finds the canonical field r.Take of the one loaded r.Entity row whose fields
+// r.Match equal the groups of r.Pattern in the value (Odoo's "S00232 - [VN-25] Vanne
+// inox DN25" names the order line of order S00232 and product VN-25). A value that
+// names no loaded row, or two, is a reject with that reason, never an orphan.
+func (pc *planContext) resolve(c column, spec FieldSpec, r *Resolve, v, col string) (fieldPlan, error) {
+	fp := fieldPlan{name: c.Name}
+	if _, ok := canonicalKeys[r.Entity]; !ok || r.Pattern == "" || len(r.Match) == 0 || r.Take == "" {
+		return fp, fmt.Errorf("resolve on %s needs entity (a canonical table), pattern, match and take", spec.Column)
+	}
+	var conds []string
+	for i, f := range r.Match {
+		conds = append(conds, fmt.Sprintf("t.%s = regexp_extract(%s, %s, %d)", ident(f), v, sqlString(r.Pattern), i+1))
+	}
+	from := fmt.Sprintf("FROM %s t WHERE t._superseded IS NOT TRUE AND %s", ident(r.Entity), strings.Join(conds, " AND "))
+	count := fmt.Sprintf("(SELECT count(DISTINCT t.%s) %s)", ident(r.Take), from)
+	fp.expr = fmt.Sprintf("(SELECT CASE WHEN count(DISTINCT t.%[1]s) = 1 THEN any_value(t.%[1]s) END %[2]s)", ident(r.Take), from)
+	what := strings.TrimSuffix(r.Entity, "s")
+	fp.checks = append(fp.checks,
+		check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s = 0)", v, count), column: pc.src.heading(spec.Column), value: col,
+			reason: fmt.Sprintf("names no loaded %s (by %s): load its file first, or export the External ID", what, strings.Join(r.Match, " and "))},
+		check{cond: fmt.Sprintf("(%s IS NOT NULL AND %s > 1)", v, count), column: pc.src.heading(spec.Column), value: col,
+			reason: fmt.Sprintf("names two or more loaded %ss (by %s): export the External ID to tell them apart", what, strings.Join(r.Match, " and "))})
 	return fp, nil
 }
 
