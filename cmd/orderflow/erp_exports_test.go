@@ -20,6 +20,12 @@ func TestOdooFrenchExportGivesTheHandWorkedFigures(t *testing.T) {
 	checkScenario(t, "../../ingest/testdata/odoo_labels_fr", 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
 }
 
+// The same business in orderflow's own columns, every cell quoted and CRLF as Python's
+// csv.QUOTE_ALL writes it (testdata/erp/canonical/_make_fixtures.py).
+func TestQuotedCanonicalSetGivesTheHandWorkedFigures(t *testing.T) {
+	checkScenario(t, "../../testdata/erp/canonical", 7, "", func(order string) string { return order })
+}
+
 // The same business as SAP GUI lists save it (testdata/erp/sap, see its README): with
 // technical names, with English headings (UTF-16, MM/DD/YYYY, 1,234.56), German headings
 // (Windows-1252, DD.MM.YYYY, 1.234,56), and the unconverted printed list (YYYY.MM.DD,
