@@ -13,16 +13,14 @@ WITH s AS (
 ), sited AS (
     SELECT s.*,
            coalesce(sm.site, sm_first.site,
-                    CASE WHEN contains(site_raw, '/') THEN nullif(trim(split_part(site_raw, '/', 1)), '') ELSE site_raw END) AS site_code,
-           contains(site_raw, '/') OR sm.site IS NOT NULL AS mapped
+                    CASE WHEN contains(site_raw, '/') THEN nullif(trim(split_part(site_raw, '/', 1)), '') ELSE site_raw END) AS site_code
     FROM s
     LEFT JOIN site_map sm ON sm.alias = upper(strip_accents(site_raw))
     LEFT JOIN site_map sm_first ON contains(site_raw, '/') AND sm_first.alias = upper(strip_accents(trim(split_part(site_raw, '/', 1))))
 )
--- Snapshots already one row per site pass as they are; locations of one site are summed.
-SELECT snapshot_date, site_code AS site, sku, on_hand_qty, reserved_qty, incoming_qty, incoming_date
-FROM sited WHERE NOT mapped
-UNION ALL
-SELECT snapshot_date, site_code, sku, sum(on_hand_qty), sum(reserved_qty), sum(incoming_qty), min(incoming_date)
-FROM sited WHERE mapped
-GROUP BY ALL
+-- The locations of one site are summed (one row per key already passes as it is).
+SELECT snapshot_date, site_code AS site, sku,
+       sum(on_hand_qty) AS on_hand_qty, sum(reserved_qty) AS reserved_qty,
+       sum(incoming_qty) AS incoming_qty, min(incoming_date) AS incoming_date
+FROM sited
+GROUP BY snapshot_date, site_code, sku
