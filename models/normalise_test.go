@@ -27,7 +27,7 @@ func TestStagingNormalisesWhatERPsWrite(t *testing.T) {
 			"S7,C3,2026-11-02,LYO,US,CIF Incoterms® 2020 Dakar,,cancel\n",
 		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date,status\n" +
 			"S1,1,A,1,1,2026-11-20,Sales Order\nS2,1,A,1,1,2026-11-20,Annulé\nS6,1,A,1,1,2026-11-20,Devis\nS3,1,A,1,1,2026-11-20,Vollständig bearbeitet\n",
-		"customers.csv": "customer_id,name,country\nC1,Müller GmbH,Allemagne\nC2,Acme Inc,United States\nC3,Sahel SA,SEN\n",
+		"customers.csv": "customer_id,name,country\nC1,Müller GmbH,Allemagne\nC2,Acme Inc,Vereinigte Staaten\nC3,Sahel SA,SEN\nC4,Ivoire SA,Elfenbeinküste\n",
 		"stock.csv": "snapshot_date,site,sku,on_hand_qty,reserved_qty\n" +
 			"2026-11-30,LYO/Stock,A,40,0\n2026-11-30,LYO/Stock/Shelf 2,A,15,1\n2026-11-30,PAR,A,5,0\n2026-11-30,Entrepôt Paris/Stock,B,7,0\n",
 	})
@@ -53,7 +53,7 @@ func TestStagingNormalisesWhatERPsWrite(t *testing.T) {
 	if got := queryText(t, st, `SELECT order_id || '=' || status FROM stg_order_lines ORDER BY order_id`); got != "S1=open S2=cancelled S3=closed" {
 		t.Fatalf("stg_order_lines: %s", got)
 	}
-	if got := queryText(t, st, `SELECT customer_id || '=' || country FROM stg_customers ORDER BY 1`); got != "C1=DE C2=US C3=SN" {
+	if got := queryText(t, st, `SELECT customer_id || '=' || country FROM stg_customers ORDER BY 1`); got != "C1=DE C2=US C3=SN C4=CI" {
 		t.Fatalf("stg_customers: %s", got)
 	}
 	// The locations of one warehouse are its stock, summed.

@@ -14,6 +14,7 @@ type Country struct {
 	ISO3    string
 	NameEN  string
 	NameFR  string
+	NameDE  string // from Debian's iso-codes German translation, everyday names
 	EU      bool   // one of the 27 member states
 	Region  string // Europe, Africa, Asia, Americas, Oceania, Middle East, Antarctica
 	Bloc    string // main trade bloc (EU, EFTA, UK, USMCA, MERCOSUR, ASEAN, GCC, AfCFTA...) or ""
@@ -35,6 +36,7 @@ var countries = sync.OnceValue(func() *countryIndex {
 			ISO3:    strings.ToUpper(row["iso3"]),
 			NameEN:  row["name_en"],
 			NameFR:  row["name_fr"],
+			NameDE:  row["name_de"],
 			EU:      parseBool("countries", i, "eu", row["eu"]),
 			Region:  row["region"],
 			Bloc:    row["bloc"],
@@ -46,7 +48,7 @@ var countries = sync.OnceValue(func() *countryIndex {
 	}
 	// Official names win over aliases when both normalise alike.
 	for i, c := range idx.list {
-		for _, n := range []string{c.NameEN, c.NameFR} {
+		for _, n := range []string{c.NameEN, c.NameFR, c.NameDE} {
 			if k := nameKey(n); k != "" {
 				if _, taken := idx.byName[k]; !taken {
 					idx.byName[k] = i

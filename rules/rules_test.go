@@ -58,7 +58,7 @@ func TestCountryByName(t *testing.T) {
 func TestCountryNamesUnambiguous(t *testing.T) {
 	owner := map[string]string{}
 	for _, c := range Countries() {
-		for _, n := range append([]string{c.NameEN, c.NameFR}, c.Aliases...) {
+		for _, n := range append([]string{c.NameEN, c.NameFR, c.NameDE}, c.Aliases...) {
 			k := nameKey(n)
 			if k == "" {
 				t.Fatalf("country %s has an empty name or alias", c.ISO2)

@@ -5,7 +5,7 @@
 -- countries share is left out (kept raw, flagged by stg_orders' data test).
 -- materialized: view
 WITH names AS (
-    SELECT iso2, unnest([iso2, iso3, name_en, name_fr, 'base.' || lower(iso2)]
+    SELECT iso2, unnest([iso2, iso3, name_en, name_fr, name_de, 'base.' || lower(iso2)]
                         || string_split(coalesce(aliases, ''), '|')) AS name
     FROM ref_countries
     UNION ALL SELECT 'GB', 'base.uk'
