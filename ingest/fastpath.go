@@ -12,7 +12,7 @@ import (
 // its canonical table in one pass: one entity, no deduplication, filter or lookup.
 // That is the shape of canonical extracts, the large ones.
 func fastPathFits(src *source, spec *FileSpec) bool {
-	if src.format != "csv" || len(spec.Entities) != 1 || src.framed || src.wide || spec.Decimal == "auto" {
+	if src.format != "csv" || len(spec.Entities) != 1 || src.framed || src.wide || spec.Decimal == "auto" || len(spec.FillDown) > 0 {
 		return false
 	}
 	em := spec.Entities[0]

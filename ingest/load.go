@@ -434,6 +434,9 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 		}
 		l.trace("read csv", t0)
 	}
+	if err := fillDown(ctx, l.conn, src, rec.spec.FillDown); err != nil {
+		return err
+	}
 	if pc.opts.Decimal == "auto" {
 		d, t, err := detectNotation(ctx, l.conn, numberColumns(rec.spec, l.schema, src), ",")
 		if err != nil {
@@ -506,6 +509,34 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 		entities[i] = p.entity
 	}
 	return l.finish(ctx, tx, src, rec, checksum, started, rejTables, entities, res)
+}
+
+// fillDown gives the continuation rows of a record (those whose first column of cols is
+// empty) the values of cols from the record's first row, in file order.
+func fillDown(ctx context.Context, conn *sql.Conn, src *source, cols []string) error {
+	if len(cols) == 0 {
+		return nil
+	}
+	key := src.col(cols[0])
+	if key == "" {
+		return fmt.Errorf("fill_down names %s, which the header lacks", cols[0])
+	}
+	var sets, firsts []string
+	for _, c := range cols {
+		rc := src.col(c)
+		if rc == "" {
+			continue // an optional column the file does not have
+		}
+		sets = append(sets, fmt.Sprintf("%s = f.%s", rc, rc))
+		firsts = append(firsts, fmt.Sprintf("first_value(%s) OVER (PARTITION BY grp ORDER BY rid) AS %s", rc, rc))
+	}
+	q := fmt.Sprintf(`UPDATE raw SET %s FROM (
+		SELECT rid, %s FROM (SELECT rowid AS rid, *, count(%s) OVER (ORDER BY rowid) AS grp FROM raw)
+	) f WHERE raw.rowid = f.rid AND raw.%s IS NULL`, strings.Join(sets, ", "), strings.Join(firsts, ", "), key, key)
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("cannot fill down %s: %w", strings.Join(cols, ", "), err)
+	}
+	return nil
 }
 
 // numberColumns are the raw columns (cN) the spec reads into number fields.

@@ -43,3 +43,31 @@ func TestOdooDisplayNamesResolveAgainstLoadedLines(t *testing.T) {
 		}
 	}
 }
+
+// Odoo writes a record with sub-records (a sale.order with its order_line) as one row per
+// sub-record, the record's own cells on the first row only and empty below
+// (odoo/models.py, _export_rows). The rows below take the record's cells from its first
+// row, never from the record before: S00232 has no delivery date and keeps none. Order
+// lines of one order are not mistaken for another's.
+func TestOdooSubRecordRowsTakeTheirRecordsCells(t *testing.T) {
+	st := newStore(t)
+	dir := t.TempDir()
+	f := writeFile(t, dir, "Sales Order (sale.order).csv", strings.ReplaceAll(`"id","name","partner_id/id","date_order","commitment_date","incoterm/id","warehouse_id","order_line/id","order_line/product_id","order_line/product_uom_qty","order_line/price_unit"
+"__export__.sale_order_231_a1","S00231","__export__.res_partner_14_0f","2026-11-02 09:15:00","2026-11-20 10:00:00","account.incoterm_FCA","Lyon","__export__.sale_order_line_512_5f","[VN-25] Vanne inox DN25","100.0","12.5"
+"","","","","","","","__export__.sale_order_line_513_0c","[PM-40] Pompe centrifuge PM40","10.0","480.0"
+"__export__.sale_order_232_e5","S00232","__export__.res_partner_15_4b","2026-11-04 16:40:00","","","Lyon","__export__.sale_order_line_514_77","[VN-25] Vanne inox DN25","50.0","14.0"
+"","","","","","","","__export__.sale_order_line_519_12","[JT-10] Joint torique 10 mm","7.0","0.8"
+`, "\n", "\r\n"))
+	r := load(t, st, Options{}, f)[0]
+	if r.Err != nil || r.Profile != "odoo" || r.RowsRead != 4 || r.RowsLoaded != 4 || r.RowsRejected != 0 {
+		t.Fatalf("%+v", r)
+	}
+	got := queryString(t, st, `SELECT string_agg(order_id || '/' || line_no || ' ' || sku || ' ' || coalesce(strftime(promised_date, '%d.%m'), '-'), ' | ' ORDER BY line_no) FROM order_lines`)
+	if want := "S00231/512 VN-25 20.11 | S00231/513 PM-40 20.11 | S00232/514 VN-25 - | S00232/519 JT-10 -"; got != want {
+		t.Fatalf("order lines\n got %s\nwant %s", got, want)
+	}
+	got = queryString(t, st, `SELECT string_agg(order_id || ' ' || customer_id || ' ' || coalesce(incoterm, '-'), ' | ' ORDER BY order_id) FROM orders`)
+	if want := "S00231 __export__.res_partner_14_0f account.incoterm_FCA | S00232 __export__.res_partner_15_4b -"; got != want {
+		t.Fatalf("orders\n got %s\nwant %s", got, want)
+	}
+}

@@ -34,7 +34,12 @@ type FileSpec struct {
 	// Labels lists, for a column the spec names (a technical field name such as VBELN or
 	// order_id/partner_id), the headings the ERP writes instead in its users' languages
 	// ("Sales Document", "Verkaufsbeleg"): a file with the heading reads as the column.
-	Labels      map[string][]string `yaml:"labels"`
+	Labels map[string][]string `yaml:"labels"`
+	// FillDown reads an export that writes a record's fields on its first row only and
+	// its sub-records (an Odoo sale.order's order_line/...) on the rows below, with the
+	// record's cells left empty: a row whose first listed column is empty continues the
+	// record above and takes all the listed columns from that record's first row.
+	FillDown    []string `yaml:"fill_down"`
 	FileOptions `yaml:",inline"`
 	Entities    []EntityMap `yaml:"entities"`
 }

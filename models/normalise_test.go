@@ -24,7 +24,8 @@ func TestStagingNormalisesWhatERPsWrite(t *testing.T) {
 			"S4,C3,2026-11-02,LYO,DEU,DAT Dakar,,Locked\n" +
 			"S5,C3,2026-11-02,LYO,base.uk,Free Carrier,,open\n" +
 			"S6,C3,2026-11-02,LYO,Atlantis,XYZ Somewhere,,Devis\n" +
-			"S7,C3,2026-11-02,LYO,US,CIF Incoterms® 2020 Dakar,,cancel\n",
+			"S7,C3,2026-11-02,LYO,US,CIF Incoterms® 2020 Dakar,,cancel\n" +
+			"S8,C3,2026-11-02,LYO,base.sn,account.incoterm_DAP,,\n",
 		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date,status\n" +
 			"S1,1,A,1,1,2026-11-20,Sales Order\nS2,1,A,1,1,2026-11-20,Annulé\nS6,1,A,1,1,2026-11-20,Devis\nS3,1,A,1,1,2026-11-20,Vollständig bearbeitet\n",
 		"customers.csv": "customer_id,name,country\nC1,Müller GmbH,Allemagne\nC2,Acme Inc,Vereinigte Staaten\nC3,Sahel SA,SEN\nC4,Ivoire SA,Elfenbeinküste\n",
@@ -45,6 +46,7 @@ func TestStagingNormalisesWhatERPsWrite(t *testing.T) {
 		"S5|LYO|GB|FCA|-|open",
 		"S6|LYO|ATLANTIS|XYZ SOMEWHERE|-|quotation",
 		"S7|LYO|US|CIF|Dakar|cancelled",
+		"S8|LYO|SN|DAP|-",
 	}, " ")
 	if got != want {
 		t.Fatalf("stg_orders:\n got %s\nwant %s", got, want)

@@ -12,12 +12,26 @@ import (
 
 // An Odoo 17 order-to-cash export set as a French user downloads it from the Export
 // dialog in its normal mode (labels, display names, selection labels, CSV with every cell
-// quoted and CRLF: ingest/testdata/odoo_labels_fr/_make_fixtures.py), loaded as it comes
+// quoted and CRLF: ingest/testdata/make_odoo_fixtures.py), loaded as it comes
 // and built as of 2026-12-05: the figures are those worked by hand in
 // testdata/erp/SCENARIO.md. The quotation S00236 ("Devis") counts nowhere.
 func TestOdooFrenchExportGivesTheHandWorkedFigures(t *testing.T) {
 	// The warehouse is "Lyon" on the orders and "LYO" in the stock locations.
 	checkScenario(t, "../../ingest/testdata/odoo_labels_fr", 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
+}
+
+// The same business downloaded by an English user in the same mode.
+func TestOdooEnglishExportGivesTheHandWorkedFigures(t *testing.T) {
+	checkScenario(t, "../../ingest/testdata/odoo_labels_en", 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
+}
+
+// The same business in Odoo's import-compatible mode, which offers no read-only field:
+// the confirmed orders as sale.order records with their lines as sub-records (the
+// order's cells on its first line's row only), the done stock.move records, the
+// partners with their country's External ID (base.de), and the invoices and quants in
+// the normal mode, which alone can link them (ingest/testdata/make_odoo_fixtures.py).
+func TestOdooImportCompatibleExportGivesTheHandWorkedFigures(t *testing.T) {
+	checkScenario(t, "../../ingest/testdata/odoo_import", 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
 }
 
 // The same business in orderflow's own columns, every cell quoted and CRLF as Python's
@@ -97,6 +111,25 @@ func checkScenario(t *testing.T, dir string, files int, config string, orderID f
 		if got[key] != want {
 			t.Errorf("%s = %s, want %s", key, got[key], want)
 		}
+	}
+
+	// The country cut reads the ERP's country names, codes or External IDs as ISO codes,
+	// from the order or else from its customer.
+	var cut []struct {
+		Week        string            `json:"week"`
+		Dims        map[string]string `json:"dims"`
+		Numerator   *float64          `json:"numerator"`
+		Denominator *float64          `json:"denominator"`
+	}
+	if err := json.Unmarshal(runOK(t, append(flags, "kpi", "--by", "country", "--kpi", "otif_line", "--from", "2026-W47", "--to", "2026-W48", "--format", "json")...), &cut); err != nil {
+		t.Fatal(err)
+	}
+	var cuts []string
+	for _, c := range cut {
+		cuts = append(cuts, fmt.Sprintf("%s %s %g/%g", c.Week, c.Dims["country"], *c.Numerator, *c.Denominator))
+	}
+	if got, want := strings.Join(cuts, "; "), "2026-W47 DE 1/2; 2026-W48 SN 0/1; 2026-W48 US 1/1"; got != want {
+		t.Errorf("OTIF by country: %s, want %s", got, want)
 	}
 
 	var anomalies []struct {

@@ -1,7 +1,8 @@
 -- Sales order headers, one row per order_id (latest load wins). Codes are normalised here,
 -- once, whatever the ERP wrote (the rules are data: rules/data/*.csv, the config's sites):
 -- - incoterm: the Incoterms code, read from "FCA", "fca", "[FCA] FREE CARRIER" (Odoo's
---   display name), "FCA Paris", "FCA - Free Carrier, Lyon", or the term's name alone; the
+--   display name), account.incoterm_FCA (its External ID), "FCA Paris", "FCA - Free
+--   Carrier, Lyon", or the term's name alone; the
 --   place the text carries after the code fills incoterm_place when the extract has none.
 --   A text that holds no known code is kept as written (upper case) and flagged below.
 -- - ship_to_country: ISO alpha-2 from a code, an English, French or German name, or an
@@ -16,7 +17,8 @@
 -- (its key is tested unique on dim_order, a table)
 WITH o AS (
     SELECT *,
-           nullif(trim(incoterm), '')                                            AS inco_raw,
+           -- Odoo's External ID of a term (account.incoterm_FCA) is read as its code
+           regexp_replace(nullif(trim(incoterm), ''), '^account\.incoterm_([A-Za-z]{3})$', '\1') AS inco_raw,
            nullif(trim(ship_from_site), '')                                      AS site_raw,
            upper(strip_accents(trim(regexp_replace(ship_to_country, '\s+', ' ', 'g')))) AS country_key
     FROM orders
