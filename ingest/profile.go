@@ -101,7 +101,8 @@ type FieldSpec struct {
 	// ("[VN-25] Vanne inox DN25" with `^\[([^]]+)\]` gives VN-25), else the whole value.
 	Extract string `yaml:"extract"`
 	// NegateIf makes a number negative on the rows where another column holds one of
-	// the values (an Odoo credit note's quantity, written positive).
+	// the values (an Odoo credit note's quantity, written positive); a number the file
+	// already signs stays negative.
 	NegateIf *ValueIn `yaml:"negate_if"`
 	// Resolve reads the field from the loaded record a display name names.
 	Resolve *Resolve `yaml:"resolve"`

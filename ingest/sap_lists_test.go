@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -50,4 +51,27 @@ func TestSAPListsWithLabelsAndFrames(t *testing.T) {
 	f("VF05_unconverted.txt", "invoices", 4,
 		`SELECT string_agg(concat_ws('|', invoice_id, order_id, line_no, invoiced_qty, amount, currency, invoice_date), ' ' ORDER BY invoice_id, line_no) FROM invoices`,
 		"0090000101|0000012231|10|100.0000|1250.0000|EUR|2026-11-20 0090000101|0000012231|20|6.0000|2880.0000|EUR|2026-11-20 0090000102|0000012232|10|50.0000|700.0000|USD|2026-11-21 0090000103|0000012232|10|-2.0000|-28.0000|USD|2026-11-28")
+}
+
+// SD stores billing quantities and values unsigned; the billing type signs them (VBTYP
+// O: a credit memo G2, a returns credit RE, an invoice's cancellation S1). VF05 may show a
+// credit memo "2,000" or "2,000-": both count negative, never negated twice, and a
+// cancelled credit memo (S2) stays positive.
+func TestSAPCreditMemosCountNegativeHoweverTheListSignsThem(t *testing.T) {
+	st := newStore(t)
+	dir := t.TempDir()
+	f := writeFile(t, dir, "VF05_20261205.txt", strings.ReplaceAll(`VBELN;FKART;FKDAT;AUBEL;AUPOS;MATNR;FKIMG;VRKME;NETWR;WAERK
+0090000102;F2;21.11.2026;0000012232;000010;VN-25;50,000;ST;700,00;USD
+0090000103;G2;28.11.2026;0000012232;000010;VN-25;2,000;ST;28,00;USD
+0090000104;G2;29.11.2026;0000012232;000010;VN-25;1,000-;ST;14,00-;USD
+0090000105;S2;30.11.2026;0000012232;000010;VN-25;1,000;ST;14,00;USD
+`, "\n", "\r\n"))
+	r := load(t, st, Options{}, f)[0]
+	if r.Err != nil || r.Profile != "sap" || r.RowsLoaded != 4 || r.RowsRejected != 0 {
+		t.Fatalf("%+v", r)
+	}
+	got := queryString(t, st, "SELECT string_agg(invoice_id || ' ' || CAST(invoiced_qty AS VARCHAR) || ' ' || CAST(amount AS VARCHAR), ' | ' ORDER BY invoice_id) FROM invoices")
+	if want := "0090000102 50.0000 700.0000 | 0090000103 -2.0000 -28.0000 | 0090000104 -1.0000 -14.0000 | 0090000105 1.0000 14.0000"; got != want {
+		t.Fatalf("invoices\n got %s\nwant %s", got, want)
+	}
 }

@@ -288,7 +288,8 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 				in = append(in, sqlString(strings.ToUpper(strings.TrimSpace(x))))
 			}
 			if other := pc.src.col(n.Column); other != "" && len(in) > 0 {
-				fp.expr = fmt.Sprintf("(CASE WHEN upper(trim(%s)) IN (%s) THEN -%s ELSE %s END)", other, strings.Join(in, ", "), fp.expr, fp.expr)
+				// negative, whether the ERP wrote it positive (Odoo) or already signed
+				fp.expr = fmt.Sprintf("(CASE WHEN upper(trim(%s)) IN (%s) THEN -abs(%s) ELSE %s END)", other, strings.Join(in, ", "), fp.expr, fp.expr)
 			}
 		}
 	default:

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // An Odoo 17 order-to-cash export set as a French user downloads it from the Export
@@ -33,6 +38,82 @@ func TestOdooEnglishExportGivesTheHandWorkedFigures(t *testing.T) {
 func TestOdooImportCompatibleExportGivesTheHandWorkedFigures(t *testing.T) {
 	checkScenario(t, "../../ingest/testdata/odoo_import", 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
 }
+
+// The same English set downloaded as XLSX, the Export dialog's first format: Odoo's
+// ExportXlsxWriter (addons/web/controllers/export.py) writes the labels in a bold first
+// row, numbers as number cells formatted #,##0.00, datetimes and dates as date cells
+// (yyyy-mm-dd hh:mm:ss, yyyy-mm-dd), text wrapped, one sheet per file.
+func TestOdooEnglishXLSXExportGivesTheHandWorkedFigures(t *testing.T) {
+	src := "../../ingest/testdata/odoo_labels_en"
+	dir := t.TempDir()
+	names, err := filepath.Glob(filepath.Join(src, "*.csv"))
+	if err != nil || len(names) != 5 {
+		t.Fatalf("%v %v", names, err)
+	}
+	for _, name := range names {
+		writeOdooXLSX(t, name, filepath.Join(dir, strings.TrimSuffix(filepath.Base(name), ".csv")+".xlsx"))
+	}
+	checkScenario(t, dir, 5, "sites:\n  Lyon: LYO\n", func(order string) string { return order })
+}
+
+// writeOdooXLSX writes a CSV export of Odoo as ExportXlsxWriter writes the same export.
+func writeOdooXLSX(t *testing.T, csvPath, xlsxPath string) {
+	t.Helper()
+	in, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	rows, err := csv.NewReader(in).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	style := func(s *excelize.Style) int {
+		id, err := f.NewStyle(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	wrap := &excelize.Alignment{WrapText: true}
+	header := style(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	base := style(&excelize.Style{Alignment: wrap})
+	float := style(&excelize.Style{Alignment: wrap, CustomNumFmt: ptr("#,##0.00")})
+	stamp := style(&excelize.Style{Alignment: wrap, CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss")})
+	day := style(&excelize.Style{Alignment: wrap, CustomNumFmt: ptr("yyyy-mm-dd")})
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			var val any = v
+			st := base
+			if r == 0 {
+				st = header
+			} else if ts, err := time.Parse("2006-01-02 15:04:05", v); err == nil {
+				val, st = ts, stamp
+			} else if d, err := time.Parse("2006-01-02", v); err == nil {
+				val, st = d, day
+			} else if x, err := strconv.ParseFloat(v, 64); err == nil && strings.Contains(v, ".") {
+				val, st = x, float
+			} else if v == "" {
+				continue
+			}
+			if err := f.SetCellValue(sheet, cell, val); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle(sheet, cell, cell, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SaveAs(xlsxPath); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // The same business in orderflow's own columns, every cell quoted and CRLF as Python's
 // csv.QUOTE_ALL writes it (testdata/erp/canonical/_make_fixtures.py).
