@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/orderflow/orderflow/internal/csvsafe"
 )
 
 // ArrowStream is the media type of Arrow IPC streams.
@@ -71,7 +72,7 @@ func writeTable(w http.ResponseWriter, format string, t *table) error {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+t.name+`.csv"`)
-		cw := csv.NewWriter(w)
+		cw := csvsafe.NewWriter(w)
 		head := make([]string, len(t.cols))
 		for i, c := range t.cols {
 			head[i] = c.name
@@ -80,7 +81,7 @@ func writeTable(w http.ResponseWriter, format string, t *table) error {
 		rec := make([]string, len(t.cols))
 		for i := 0; i < t.nrows; i++ {
 			for j := range t.cols {
-				rec[j] = csvSafe(t.cols[j].cell(i))
+				rec[j] = t.cols[j].cell(i)
 			}
 			cw.Write(rec)
 		}
@@ -92,15 +93,6 @@ func writeTable(w http.ResponseWriter, format string, t *table) error {
 		return writeArrow(w, t)
 	}
 	return fmt.Errorf("format %q", format)
-}
-
-// csvSafe keeps a spreadsheet from reading ERP text as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
-		(s[0] == '-' && len(s) > 1 && !(s[1] >= '0' && s[1] <= '9'))) {
-		return "'" + s
-	}
-	return s
 }
 
 func writeArrow(w io.Writer, t *table) error {

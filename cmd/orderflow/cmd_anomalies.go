@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/i18n"
+	"github.com/orderflow/orderflow/internal/csvsafe"
 )
 
 // anomalyOptions are the flags of `orderflow anomalies`.
@@ -138,7 +138,7 @@ var anomalyCSVColumns = []string{"id", "status", "severity", "priority", "code",
 	"value_at_stake", "currency", "customer_weight", "priority_reason", "message", "remedy", "key"}
 
 func writeAnomalyCSV(w io.Writer, list []anomalies.Anomaly) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(anomalyCSVColumns)
 	intText := func(p *int) string {
 		if p == nil {

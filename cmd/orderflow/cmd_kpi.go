@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderflow/orderflow/i18n"
+	"github.com/orderflow/orderflow/internal/csvsafe"
 	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/store"
 )
@@ -117,7 +117,7 @@ func (o *kpiOptions) runExplain(e *env, st *store.Store, defaultWeek string) err
 	case "json":
 		return writeIndentedJSON(e.stdout, ex)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := csvsafe.NewWriter(e.stdout)
 		w.Write(ex.Columns)
 		for _, r := range ex.Rows {
 			rec := make([]string, len(r))
@@ -180,7 +180,7 @@ func writeIndentedJSON(w io.Writer, v any) error {
 }
 
 func writeKPICSV(w io.Writer, vals []models.KPIValue, by []string) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(append(append([]string{"kpi", "week"}, by...), "value", "numerator", "denominator", "unit"))
 	num := func(f *float64) string {
 		if f == nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/orderflow/orderflow/internal/csvsafe"
 	"github.com/orderflow/orderflow/store"
 )
 
@@ -86,7 +86,7 @@ func writeRows(e *env, rows *sql.Rows, format string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(objs)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := csvsafe.NewWriter(e.stdout)
 		w.Write(cols)
 		for _, r := range out {
 			rec := make([]string, len(r))
