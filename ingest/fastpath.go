@@ -87,7 +87,7 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 	// More lines than loaded and unreadable rows: find the rows that failed.
 	var failed int64
 	rejTables := []string{}
-	if expected := fi.lines(src.newLine) - int64(src.skip); inserted+int64(len(src.structural)) < expected {
+	if expected := fi.lines(src.newLine) - int64(src.skip); inserted+src.structuralRows() < expected {
 		t0 := time.Now()
 		if failed, err = l.fastRejects(ctx, src, p, "rejected_fast"); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 		rejTables = append(rejTables, "rejected_fast")
 		l.trace("second pass for rejects", t0)
 	}
-	res.RowsRead = inserted + failed + int64(len(src.structural))
+	res.RowsRead = inserted + failed + src.structuralRows()
 
 	if before > 0 {
 		t0 = time.Now()
@@ -111,7 +111,7 @@ func (l *loader) fastCSV(ctx context.Context, pc *planContext, rec *recognised, 
 	}
 	t0 = time.Now()
 	defer l.trace("log and commit", t0)
-	return l.finish(ctx, tx, src, rec, fi.checksum, started, rejTables, []string{p.entity}, res)
+	return l.finish(ctx, tx, src, rec, fi.checksum, started, rejTables, []string{p.entity}, inserted, res)
 }
 
 // typeInReader lets DuckDB's CSV reader parse the typed columns itself when the

@@ -423,6 +423,9 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 			return fmt.Errorf("the header lacks column(s) %s needed for %s; found: %s", strings.Join(missing, ", "), em.Entity, strings.Join(src.header, ", "))
 		}
 	}
+	if err := duplicateColumn(rec.spec, l.schema, src); err != nil {
+		return err
+	}
 	pc := &planContext{src: src, schema: l.schema, opts: rec.spec.FileOptions, fileDate: fileDate(src.path), lookups: map[string]map[string]string{}}
 	if fastPathFits(src, rec.spec) {
 		return l.fastCSV(ctx, pc, rec, fi, res)
@@ -453,7 +456,7 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM raw").Scan(&res.RowsRead); err != nil {
 		return err
 	}
-	res.RowsRead += int64(len(src.structural))
+	res.RowsRead += src.structuralRows()
 	var plans []*entityPlan
 	for i, em := range rec.spec.Entities {
 		p, err := pc.plan(em)
@@ -508,7 +511,7 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 	for i, p := range plans {
 		entities[i] = p.entity
 	}
-	return l.finish(ctx, tx, src, rec, checksum, started, rejTables, entities, res)
+	return l.finish(ctx, tx, src, rec, checksum, started, rejTables, entities, -1, res)
 }
 
 // fillDown gives the continuation rows of a record (those whose first column of cols is
@@ -563,7 +566,8 @@ func numberColumns(spec *FileSpec, sch schema, src *source) []string {
 }
 
 // finish writes the staged rejects and the load log row, and commits.
-func (l *loader) finish(ctx context.Context, tx *sql.Tx, src *source, rec *recognised, checksum string, started time.Time, rejTables, entities []string, res *FileResult) error {
+// inserted is the number of rows the load inserted when it counts them (-1 if not).
+func (l *loader) finish(ctx context.Context, tx *sql.Tx, src *source, rec *recognised, checksum string, started time.Time, rejTables, entities []string, inserted int64, res *FileResult) error {
 	var union []string
 	for _, e := range src.structural {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, NULL, ?, ?, ?)`, res.LoadID, src.path, e.row, e.column, e.value, e.reason); err != nil {
@@ -583,7 +587,14 @@ func (l *loader) finish(ctx context.Context, tx *sql.Tx, src *source, rec *recog
 			return err
 		}
 	}
-	res.RowsLoaded = res.RowsRead - res.RowsRejected
+	// Row accounting: every row read is loaded or rejected, once. The fast path counts
+	// what it inserted; a load that cannot account for a row is undone whole.
+	if inserted < 0 {
+		res.RowsLoaded = res.RowsRead - res.RowsRejected
+	} else if res.RowsLoaded = inserted; res.RowsLoaded+res.RowsRejected != res.RowsRead {
+		return fmt.Errorf("cannot account for every row: %d read, %d loaded, %d rejected; nothing was loaded (please report this file)",
+			res.RowsRead, res.RowsLoaded, res.RowsRejected)
+	}
 	outcome := "loaded"
 	if res.RowsRejected > 0 {
 		outcome = "partial"

@@ -129,6 +129,15 @@ func (src *source) readStructural(ctx context.Context, conn queryer, table strin
 	return rows.Err()
 }
 
+// structuralRows counts the rows the reader refused: one row may hold several bad values.
+func (src *source) structuralRows() int64 {
+	seen := map[int64]bool{}
+	for _, e := range src.structural {
+		seen[e.row] = true
+	}
+	return int64(len(seen))
+}
+
 func (src *source) structuralLines() []int64 {
 	var out []int64
 	for _, e := range src.structural {

@@ -90,6 +90,46 @@ func missingColumns(em EntityMap, sch schema, src *source) []string {
 	return missing
 }
 
+// fieldColumns lists the columns a field spec reads, its alternatives' included.
+func fieldColumns(spec FieldSpec) []string {
+	out := append([]string{spec.Column}, spec.Path...)
+	out = append(out, spec.Sum...)
+	if spec.NegateIf != nil {
+		out = append(out, spec.NegateIf.Column)
+	}
+	for _, alt := range spec.Coalesce {
+		out = append(out, fieldColumns(alt)...)
+	}
+	return out
+}
+
+// duplicateColumn names a column the spec reads that the header holds twice, such as
+// ordered_qty in columns 4 and 6: which of the two is meant cannot be told.
+func duplicateColumn(spec *FileSpec, sch schema, src *source) error {
+	for _, em := range spec.Entities {
+		cols := []string{em.When}
+		for _, f := range resolveFields(em, sch) {
+			cols = append(cols, fieldColumns(f)...)
+		}
+		for _, c := range cols {
+			i, ok := src.columns[normHeader(c)]
+			if c == "" || !ok || i >= len(src.header) {
+				continue
+			}
+			var at []string
+			for j, h := range src.header {
+				if normHeader(h) == normHeader(src.header[i]) {
+					at = append(at, fmt.Sprint(j+1))
+				}
+			}
+			if len(at) > 1 {
+				return fmt.Errorf("the header names %q twice (columns %s): rename or remove one, then load again", src.heading(c), strings.Join(at, " and "))
+			}
+		}
+	}
+	return nil
+}
+
 func (pc *planContext) plan(em EntityMap) (*entityPlan, error) {
 	p := &entityPlan{entity: em.Entity, distinct: em.Distinct, keys: canonicalKeys[em.Entity]}
 	keys := map[string]bool{}
