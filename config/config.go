@@ -32,6 +32,23 @@ type Config struct {
 	Server    Server            `yaml:"server"`
 	Report    Report            `yaml:"report"`
 	Alerts    Alerts            `yaml:"alerts"`
+	// Limits bound what one extract may ask of the machine (ingest.Limits gives the
+	// defaults: lines of 2 MiB, cells of 1 MiB, workbooks unpacking to 4 GiB or 100
+	// times their size, 1,048,576 rows a sheet).
+	Limits Limits `yaml:"limits"`
+	// Sanity is what a value unlikely for the business does (an ordered quantity of
+	// zero or less, a negative price, a date decades away): warn (default: the row
+	// loads, the warning is kept in load_warnings) or reject (the row goes to rejects).
+	Sanity string `yaml:"sanity"`
+}
+
+// Limits are ingest.Limits as orderflow.yaml writes them; zero means the default.
+type Limits struct {
+	MaxLineBytes int64   `yaml:"max_line_bytes"`
+	MaxCellBytes int64   `yaml:"max_cell_bytes"`
+	MaxXLSXBytes int64   `yaml:"max_xlsx_unpacked_bytes"`
+	MaxXLSXRatio float64 `yaml:"max_xlsx_compression_ratio"`
+	MaxSheetRows int64   `yaml:"max_sheet_rows"`
 }
 
 // KPIConfig holds the tolerances and targets of domain.md's KPI definitions.

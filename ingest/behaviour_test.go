@@ -132,7 +132,7 @@ func TestBrokenFileChangesNothing(t *testing.T) {
 	// A required column missing: the whole file is refused, naming what lacks and the profile.
 	f("no_qty.csv", "order_id,line_no,sku\nA9,1,S1\n", "canonical")
 	f("no_key.csv", "order_id,sku,ordered_qty\nA9,S1,3\n", "line_no")
-	f("empty.csv", "", "canonical")
+	f("empty.csv", "", "the file is empty")
 	f("notes.pdf", "%PDF-1.4", "unknown file type")
 
 	// A failure half-way through the transaction, after the first entity was written.

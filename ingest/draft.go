@@ -154,7 +154,7 @@ func draftHeader(path string) ([]string, rune, error) {
 	}
 	switch format {
 	case "xlsx":
-		heads, sheets, err := xlsxHeaders(path, "")
+		heads, sheets, err := xlsxHeaders(path, "", Limits{}.withDefaults())
 		if err != nil {
 			return nil, 0, err
 		}

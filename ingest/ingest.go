@@ -21,6 +21,12 @@ type Options struct {
 	// AsOf dates a stock file that carries no snapshot date of its own when neither its
 	// name nor its modification time gives one.
 	AsOf time.Time
+	// Sanity is what an unlikely value (a quantity of zero or less, a negative price,
+	// a date decades away) does: "warn" (the default) loads the row and keeps a warning
+	// in load_warnings; "reject" sends the row to rejects.
+	Sanity string
+	// Limits bound line, cell and workbook sizes (orderflow.yaml limits:).
+	Limits Limits
 	// OnResult, when set, is called as each file is done.
 	OnResult func(FileResult)
 }
@@ -35,7 +41,8 @@ type FileResult struct {
 	RowsRead     int64
 	RowsLoaded   int64
 	RowsRejected int64
-	Skipped      bool // already loaded (same checksum)
+	RowsWarned   int64 // loaded rows with a sanity warning (load_warnings)
+	Skipped      bool  // already loaded (same checksum)
 	Err          error
 	Duration     time.Duration
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/orderflow/orderflow/store"
 )
@@ -41,6 +42,7 @@ func Load(ctx context.Context, st *store.Store, opts Options, paths ...string) (
 		return nil, err
 	}
 	defer conn.Close()
+	opts.Limits = opts.Limits.withDefaults()
 	l := &loader{conn: conn, schema: sch, profiles: profiles, opts: opts, forced: opts.Profile != ""}
 	var results []FileResult
 	for i, f := range files {
@@ -260,6 +262,9 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 		return res
 	}
 	defer src.close()
+	if src.format == "csv" {
+		src.longLines, src.lineLimit = fi.longLinesFor(src.newLine), l.opts.Limits.MaxLineBytes
+	}
 	src.columns = rec.spec.withLabels(src.columns)
 	res.Profile, res.FileSpec = rec.profile.Name, rec.spec.Kind
 	if err := l.mapAndStore(ctx, src, rec, fi, &res); err != nil {
@@ -311,7 +316,7 @@ func (l *loader) open(ctx context.Context, path, format string) (*source, *recog
 				if f, _ := formatOf(path, spec.Format); f != "xlsx" {
 					continue
 				}
-				heads, _, err := xlsxHeaders(path, spec.Sheet)
+				heads, _, err := xlsxHeaders(path, spec.Sheet, l.opts.Limits)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -334,7 +339,7 @@ func (l *loader) open(ctx context.Context, path, format string) (*source, *recog
 			return nil, nil, l.unrecognised(path, closest)
 		}
 		l.progress("reading sheet %q of %s", best.sheet, base)
-		src, err := openXLSX(ctx, l.conn, path, best.sheet, best.cand, best.spec.FileOptions)
+		src, err := openXLSX(ctx, l.conn, path, best.sheet, best.cand, best.spec.FileOptions, l.opts.Limits)
 		return src, best, err
 	default:
 		src, err := openTable(ctx, l.conn, path, format)
@@ -396,6 +401,9 @@ func (l *loader) unrecognised(path string, nm *nearMiss) error {
 		tried = append(tried, p.Name)
 	}
 	if nm == nil {
+		if why := unreadableText(path); why != "" {
+			return fmt.Errorf("cannot load %s: %s", path, why)
+		}
 		return fmt.Errorf("cannot load %s: none of the profiles tried (%s) reads this file type", path, strings.Join(tried, ", "))
 	}
 	head := nm.header
@@ -408,6 +416,45 @@ func (l *loader) unrecognised(path string, nm *nearMiss) error {
 	}
 	return fmt.Errorf("cannot load %s: no profile recognises its header (%s); profiles tried: %s; closest: %s %s, which lacks %s. Name the profile with --profile, or write one (see README, \"Map your own extract\")",
 		path, strings.Join(head, ", "), strings.Join(tried, ", "), nm.profile.Name, nm.spec.Kind, strings.Join(nm.missing, ", "))
+}
+
+// unreadableText says why a text file offered no header at all: it is empty, or its
+// first line holds none of the delimiters the reader looks for.
+func unreadableText(path string) string {
+	if f, _ := formatOf(path, ""); f != "csv" {
+		return ""
+	}
+	sn, err := sniffText(path, "")
+	if err != nil {
+		return ""
+	}
+	first := ""
+	for _, line := range sn.lines {
+		if strings.TrimSpace(line) != "" {
+			first = line
+			break
+		}
+	}
+	if first == "" {
+		return "the file is empty (no header, no rows): export it again, or remove it from the folder"
+	}
+	if strings.ContainsAny(first, ",;\t|") {
+		return ""
+	}
+	counts := map[rune]int{}
+	best, bestN := rune(0), 0
+	for _, r := range first {
+		if r < 128 && !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && r != '_' && r != '"' && r != '\'' && r != '-' && r != '/' && r != '.' {
+			counts[r]++
+			if counts[r] > bestN {
+				best, bestN = r, counts[r]
+			}
+		}
+	}
+	if bestN > 0 {
+		return fmt.Sprintf("its header line has none of the delimiters orderflow reads (comma, semicolon, tab, |) but %d times %q: set `delimiter: %q` in a profile for this file (see README, \"Map your own extract\")", bestN, best, string(best))
+	}
+	return "its first line has no delimiter (comma, semicolon, tab, |): it is not a delimited extract, or it holds one column only"
 }
 
 func (l *loader) tempDir() string {
@@ -426,7 +473,8 @@ func (l *loader) mapAndStore(ctx context.Context, src *source, rec *recognised, 
 	if err := duplicateColumn(rec.spec, l.schema, src); err != nil {
 		return err
 	}
-	pc := &planContext{src: src, schema: l.schema, opts: rec.spec.FileOptions, fileDate: fileDate(src.path), lookups: map[string]map[string]string{}}
+	pc := &planContext{src: src, schema: l.schema, opts: rec.spec.FileOptions, fileDate: fileDate(src.path), lookups: map[string]map[string]string{},
+		sanityReject: l.opts.Sanity == "reject"}
 	if fastPathFits(src, rec.spec) {
 		return l.fastCSV(ctx, pc, rec, fi, res)
 	}
@@ -587,6 +635,13 @@ func (l *loader) finish(ctx context.Context, tx *sql.Tx, src *source, rec *recog
 			return err
 		}
 	}
+	if l.opts.Sanity != "reject" {
+		n, err := recordWarnings(ctx, tx, l.schema, res.LoadID, src.path, entities)
+		if err != nil {
+			return err
+		}
+		res.RowsWarned = n
+	}
 	// Row accounting: every row read is loaded or rejected, once. The fast path counts
 	// what it inserted; a load that cannot account for a row is undone whole.
 	if inserted < 0 {
@@ -701,6 +756,36 @@ type fileInfo struct {
 	size              int64
 	lf, cr            int64 // count of '\n' and '\r' bytes
 	endsWithLineBreak bool
+	longLF, longCR    []longLine // lines of a megabyte or more, between '\n' or '\r'
+}
+
+// longLines adds the line of a megabyte or more that ends in chunk (read at offset
+// pos, after count line ends; nil at the end of the file) to found. Chunks are at most
+// a megabyte, so such a line always spans a chunk boundary: two byte searches per chunk
+// find them all.
+func longLines(found []longLine, chunk []byte, end byte, pos, count int64, last *int64) []longLine {
+	i := bytes.IndexByte(chunk, end)
+	if chunk != nil && i < 0 {
+		return found
+	}
+	if chunk == nil {
+		i = 0 // the end of the file ends the last line
+	}
+	if gap := pos + int64(i) - *last - 1; gap >= 1<<20 {
+		found = append(found, longLine{line: count + 1, offset: *last + 1, size: gap})
+	}
+	if chunk != nil {
+		*last = pos + int64(bytes.LastIndexByte(chunk, end))
+	}
+	return found
+}
+
+// longLinesFor is the long lines under the file's line end.
+func (fi fileInfo) longLinesFor(newLine string) []longLine {
+	if newLine == "\r" {
+		return fi.longCR
+	}
+	return fi.longLF
 }
 
 // lines is the number of lines of the file for the given line end.
@@ -725,11 +810,16 @@ func scanFile(path string) (fileInfo, error) {
 	h := sha256.New()
 	buf := make([]byte, 1<<20)
 	var last byte
+	lastLF, lastCR := int64(-1), int64(-1) // offsets of the last '\n' and '\r' seen
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
 			h.Write(chunk)
+			// A line of a megabyte or more spans a chunk boundary (chunks are a
+			// megabyte): two byte searches per chunk find them all.
+			fi.longLF = longLines(fi.longLF, chunk, '\n', fi.size, fi.lf, &lastLF)
+			fi.longCR = longLines(fi.longCR, chunk, '\r', fi.size, fi.cr, &lastCR)
 			fi.lf += int64(bytes.Count(chunk, []byte{'\n'}))
 			fi.cr += int64(bytes.Count(chunk, []byte{'\r'}))
 			fi.size += int64(n)
@@ -743,6 +833,8 @@ func scanFile(path string) (fileInfo, error) {
 		}
 	}
 	fi.endsWithLineBreak = last == '\n' || last == '\r'
+	fi.longLF = longLines(fi.longLF, nil, '\n', fi.size, fi.lf, &lastLF)
+	fi.longCR = longLines(fi.longCR, nil, '\r', fi.size, fi.cr, &lastCR)
 	fi.checksum = hex.EncodeToString(h.Sum(nil))
 	return fi, nil
 }

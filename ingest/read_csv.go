@@ -17,7 +17,7 @@ import (
 // files are re-encoded to a temporary UTF-8 copy first. Nothing is read yet: the fast
 // path maps straight from the file, the general one materialises the raw table.
 func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc headerCandidate, opts FileOptions, tmpDir string) (*source, error) {
-	src := &source{path: path, format: "csv", header: hc.cells, columns: newColumnIndex(hc.cells)}
+	src := &source{path: path, format: "csv", header: hc.cells, columns: newColumnIndex(hc.cells), lineLimit: DefaultMaxLineBytes}
 	readPath := path
 	src.wide = strings.HasPrefix(sn.encoding, "utf-16")
 	if sn.encoding != "utf-8" {
@@ -61,10 +61,10 @@ func openCSV(ctx context.Context, conn *sql.Conn, path string, sn *textSniff, hc
 		}
 		return fmt.Sprintf(`read_csv(%s,
 		auto_detect = false, header = false, skip = %d, delim = %s, quote = %s, escape = %s,
-		new_line = %s, columns = {%s}, null_padding = true%s,
+		new_line = %s, columns = {%s}, null_padding = %t, max_line_size = %d%s,
 		store_rejects = true, rejects_table = %s, rejects_scan = %s)`,
 			sqlString(readPath), skip, sqlString(string(hc.delim)), sqlString(quote), sqlString(quote),
-			sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "), extra, sqlString(rejects), sqlString(rejects+"_scan"))
+			sqlString(newLineOption(sn.newLine)), strings.Join(cols, ", "), src.framed, src.lineLimit, extra, sqlString(rejects), sqlString(rejects+"_scan"))
 	}
 	src.delim, src.quote = hc.delim, quote
 	src.cleanup = append(src.cleanup, func() {
@@ -120,14 +120,61 @@ func (src *source) readStructural(ctx context.Context, conn queryer, table strin
 		if e.column == "" {
 			e.column = "(whole row)"
 		}
+		if kind == "LINE SIZE OVER MAXIMUM" {
+			var size int64
+			if m := actualSizeRE.FindStringSubmatch(msg); m != nil {
+				fmt.Sscan(m[1], &size)
+			}
+			e.reason = longLineReason(size, src.lineLimit)
+		}
+		if len(e.value) > 4096 {
+			e.value = clip(e.value, 120)
+		}
+		if kind == "MISSING COLUMNS" {
+			// One entry per short row, not one per missing column.
+			if n := len(src.structural); n > 0 && src.structural[n-1].row == e.row && src.structural[n-1].column == "(whole row)" {
+				continue
+			}
+			e.column, e.reason = "(whole row)", src.shortRowReason(e.value)
+		}
 		if kind == "CAST" {
 			// A typed column the reader could not parse: name the file's column and value.
 			e.column, e.value, e.reason = src.castReject(e.column, e.value, msg)
 		}
+		if kind == "UNQUOTED VALUE" || kind == "QUOTED VALUE" {
+			col := src.headerOf(e.column)
+			e.column = col
+			if strings.ContainsAny(e.value, "\r\n") {
+				e.reason = fmt.Sprintf("a quote opened in %q is not closed where the value should end: the value runs on into the next line(s), which are rejected with it", col)
+			}
+		}
 		src.structural = append(src.structural, e)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// A row split into too many or too few fields is one whole-row reject: the values
+	// the reader then misread in its columns are not the file's errors.
+	whole := map[int64]bool{}
+	for _, e := range src.structural {
+		if e.column == "(whole row)" {
+			whole[e.row] = true
+		}
+	}
+	if len(whole) > 0 {
+		kept := src.structural[:0]
+		for _, e := range src.structural {
+			if !whole[e.row] || e.column == "(whole row)" {
+				kept = append(kept, e)
+			}
+		}
+		src.structural = kept
+	}
+	src.addLongLines(src.lineLimit)
+	return nil
 }
+
+var actualSizeRE = regexp.MustCompile(`Actual Size:\s*(\d+)`)
 
 // structuralRows counts the rows the reader refused: one row may hold several bad values.
 func (src *source) structuralRows() int64 {
@@ -144,6 +191,29 @@ func (src *source) structuralLines() []int64 {
 		out = append(out, e.row)
 	}
 	return out
+}
+
+// headerOf names the file's column behind the reader's cN.
+func (src *source) headerOf(col string) string {
+	var idx int
+	if _, err := fmt.Sscanf(col, "c%d", &idx); err == nil && idx >= 0 && idx < len(src.header) {
+		return src.header[idx]
+	}
+	return col
+}
+
+// shortRowReason says how many fields a short line has and where it stops.
+func (src *source) shortRowReason(line string) string {
+	quote := src.quote
+	if quote == "" {
+		quote = "none"
+	}
+	n := len(splitLine(line, src.delim, quote))
+	last := ""
+	if n > 0 && n <= len(src.header) {
+		last = fmt.Sprintf(", after %q", src.header[n-1])
+	}
+	return fmt.Sprintf("%d fields where the header has %d: the line stops short%s (cut off, or a line break inside an unquoted value?)", n, len(src.header), last)
 }
 
 var castValueRE = regexp.MustCompile(`Could not convert string "(.*)" to '([A-Z]+)`)
@@ -198,6 +268,8 @@ func csvRejectReason(kind, msg string) string {
 	switch kind {
 	case "TOO MANY COLUMNS":
 		return "more fields than the header has columns (a delimiter inside an unquoted value?)"
+	case "MISSING COLUMNS":
+		return "fewer fields than the header has columns (a line cut short?)"
 	case "UNQUOTED VALUE":
 		return "a quote character inside an unquoted value"
 	case "INVALID UNICODE", "INVALID ENCODING":
@@ -225,14 +297,23 @@ func recordLines(path, newLine, quote string, skip int, badLines []int64, rowids
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc.Buffer(make([]byte, 1<<20), 2<<20)
 	sep := newLine
+	// A line longer than the buffer comes in pieces (partial set): the line is counted
+	// once, when its end arrives, so a line of any length costs no memory.
+	partial := false
 	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		partial = false
 		if i := bytes.Index(data, []byte(sep)); i >= 0 {
 			return i + len(sep), data[:i], nil
 		}
 		if atEOF && len(data) > 0 {
 			return len(data), data, nil
+		}
+		if len(data) >= 1<<20 {
+			partial = true
+			n := len(data) - (len(sep) - 1) // a "\r\n" may be cut between pieces
+			return n, data[:n], nil
 		}
 		return 0, nil, nil
 	})
@@ -240,24 +321,32 @@ func recordLines(path, newLine, quote string, skip int, badLines []int64, rowids
 	var line, record int64
 	inQuote := false
 	var recordStart int64
+	quotes, blank := 0, true
 	for sc.Scan() {
+		text := sc.Bytes()
+		if quote != "" {
+			quotes += bytes.Count(text, []byte(quote))
+		}
+		blank = blank && len(bytes.TrimSpace(text)) == 0
+		if partial {
+			continue
+		}
 		line++
-		text := sc.Text()
+		oddQuotes, isBlank := quotes%2 == 1, blank
+		quotes, blank = 0, true
 		if line <= int64(skip) {
 			continue
 		}
 		if !inQuote {
 			recordStart = line
 		}
-		if quote != "" {
-			if strings.Count(text, quote)%2 == 1 {
-				inQuote = !inQuote
-			}
+		if oddQuotes {
+			inQuote = !inQuote
 		}
 		if inQuote {
 			continue // the record goes on on the next line
 		}
-		if strings.TrimSpace(text) == "" || bad[recordStart] {
+		if isBlank || bad[recordStart] {
 			continue
 		}
 		if want[record] {

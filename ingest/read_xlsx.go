@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -14,8 +15,8 @@ import (
 )
 
 // xlsxHeaders returns, per sheet, the first rows of a workbook as header candidates.
-func xlsxHeaders(path, onlySheet string) (map[string][]headerCandidate, []string, error) {
-	f, err := excelize.OpenFile(path)
+func xlsxHeaders(path, onlySheet string, lim Limits) (map[string][]headerCandidate, []string, error) {
+	f, err := openWorkbook(path, lim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot open workbook %s: %w", path, err)
 	}
@@ -51,7 +52,7 @@ func xlsxHeaders(path, onlySheet string) (map[string][]headerCandidate, []string
 // raw (dates as their serial number, numbers unformatted) and numbers that are whole
 // are written without a decimal part, so an order id stored as 1447296447.0 reads back
 // as the text "1447296447".
-func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc headerCandidate, opts FileOptions) (*source, error) {
+func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc headerCandidate, opts FileOptions, lim Limits) (*source, error) {
 	src := &source{path: path, format: "xlsx", header: hc.cells, columns: newColumnIndex(hc.cells), rowExpr: "_row"}
 	var cols []string
 	for i := range hc.cells {
@@ -62,10 +63,10 @@ func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc header
 	}
 	src.cleanup = append(src.cleanup, func() { dropTemp(context.Background(), conn, "raw") })
 
-	f, err := excelize.OpenFile(path)
+	f, err := openWorkbook(path, lim)
 	if err != nil {
 		src.close()
-		return nil, fmt.Errorf("cannot open workbook %s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	rows, err := f.Rows(sheet)
@@ -86,6 +87,9 @@ func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc header
 		rowNo := 0
 		for rows.Next() {
 			rowNo++
+			if int64(rowNo) > lim.MaxSheetRows {
+				return fmt.Errorf("sheet %q of %s has more than %d rows, the sheet row limit (%s)", sheet, path, lim.MaxSheetRows, limitHint("max_sheet_rows"))
+			}
 			if rowNo <= hc.line+1+opts.Skip {
 				_, _ = rows.Columns()
 				continue
@@ -93,6 +97,15 @@ func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc header
 			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
 				return fmt.Errorf("cannot read row %d of sheet %q in %s: %w", rowNo, sheet, path, err)
+			}
+			if i, big := bigCell(cells, lim.MaxCellBytes); big {
+				col := fmt.Sprintf("column %d", i+1)
+				if i < n {
+					col = hc.cells[i]
+				}
+				src.structural = append(src.structural, rowError{row: int64(rowNo), column: col, value: clip(cells[i], 120),
+					reason: fmt.Sprintf("a cell of %s, over the %s cell limit (%s)", byteSize(int64(len(cells[i]))), byteSize(lim.MaxCellBytes), limitHint("max_cell_bytes"))})
+				continue
 			}
 			blank := true
 			for i := 0; i < n; i++ {
@@ -123,6 +136,54 @@ func openXLSX(ctx context.Context, conn *sql.Conn, path, sheet string, hc header
 		return nil, err
 	}
 	return src, nil
+}
+
+// clip keeps the start of a long value, enough to find it, valid UTF-8.
+func clip(v string, n int) string {
+	if len(v) <= n {
+		return v
+	}
+	return strings.ToValidUTF8(v[:n], "") + "…"
+}
+
+func bigCell(cells []string, limit int64) (int, bool) {
+	for i, c := range cells {
+		if int64(len(c)) > limit {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// openWorkbook opens a workbook once its zip directory has shown it within the
+// limits: a zip bomb (a megabyte unpacking to gigabytes) is refused before a byte of it
+// is unpacked. Go's zip reader fails a part that unpacks to more than its directory
+// declares, so the declared sizes bind.
+func openWorkbook(path string, lim Limits) (*excelize.File, error) {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open workbook %s: %w (is it an .xlsx saved by Excel, LibreOffice or the ERP, and not renamed from .xls or .csv?)", path, err)
+	}
+	var total uint64
+	for _, part := range z.File {
+		total += part.UncompressedSize64
+		if part.UncompressedSize64 > 32<<20 && float64(part.UncompressedSize64) > lim.MaxXLSXRatio*float64(max(part.CompressedSize64, 1)) {
+			z.Close()
+			return nil, fmt.Errorf("workbook %s is refused: its part %s unpacks to %s from %s, %.0f times, over the compression ratio limit of %.0f (a zip bomb, or %s)",
+				path, part.Name, byteSize(int64(part.UncompressedSize64)), byteSize(int64(part.CompressedSize64)),
+				float64(part.UncompressedSize64)/float64(max(part.CompressedSize64, 1)), lim.MaxXLSXRatio, limitHint("max_xlsx_compression_ratio"))
+		}
+	}
+	z.Close()
+	if total > uint64(lim.MaxXLSXBytes) {
+		return nil, fmt.Errorf("workbook %s is refused: it unpacks to %s, over the %s workbook limit (%s)",
+			path, byteSize(int64(total)), byteSize(lim.MaxXLSXBytes), limitHint("max_xlsx_unpacked_bytes"))
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: lim.MaxXLSXBytes})
+	if err != nil {
+		return nil, fmt.Errorf("cannot open workbook %s: %w", path, err)
+	}
+	return f, nil
 }
 
 // normalizeCell writes a raw numeric cell the way a person reads it: "1447296447"

@@ -19,6 +19,9 @@ type source struct {
 	rowExpr string
 	// structural lists rows the reader itself could not split (too many columns...).
 	structural []rowError
+	// longLines are the file's lines over a megabyte (csv), for the line limit.
+	longLines []longLine
+	lineLimit int64
 	// lineOf, when set, maps raw record indexes to file rows after the fact.
 	lineOf  func(rowids []int64) (map[int64]int64, error)
 	cleanup []func()

@@ -42,6 +42,8 @@ type planContext struct {
 	opts     FileOptions
 	fileDate time.Time
 	lookups  map[string]map[string]string // lookup kind -> raw value -> canonical value
+	// sanityReject: unlikely values (sanity rules) reject their row instead of a warning.
+	sanityReject bool
 }
 
 // resolveFields returns the field specs of an entity map, same_names expanded.
@@ -172,6 +174,9 @@ func (pc *planContext) plan(em EntityMap) (*entityPlan, error) {
 				column: col, value: value,
 				reason: fmt.Sprintf("empty %s: every %s row needs it", c.Name, strings.TrimSuffix(em.Entity, "s")),
 			})
+		}
+		if pc.sanityReject && ok && spec.Column != "" && pc.src.col(spec.Column) != "" {
+			pc.sanityChecks(em.Entity, &fp, pc.src.heading(spec.Column), pc.src.col(spec.Column))
 		}
 		p.fields = append(p.fields, fp)
 	}
@@ -474,8 +479,15 @@ func dateReason(formats []string) string {
 	if len(formats) == 0 {
 		return "not a valid date (expected YYYY-MM-DD)"
 	}
-	return "not a valid date (expected " + strings.Join(formats, " or ") + ")"
+	var human []string
+	for _, f := range formats {
+		human = append(human, strftimeHuman.Replace(f))
+	}
+	return "not a valid date (expected " + strings.Join(human, " or ") + ")"
 }
+
+// strftimeHuman writes a date format the way a user reads it: %d.%m.%Y as DD.MM.YYYY.
+var strftimeHuman = strings.NewReplacer("%Y", "YYYY", "%y", "YY", "%m", "MM", "%d", "DD", "%H", "hh", "%M", "mm", "%S", "ss", "%b", "Mon", "%B", "Month")
 
 // typedTable materialises the plan's entity from the raw table as temp table name,
 // with _row (file row), _rid (raw record) and _ok (every check passed).

@@ -31,6 +31,8 @@ type Options struct {
 	Now        func() time.Time
 	HTTPClient *http.Client // default: one with the source's timeout
 	Log        *slog.Logger
+	Limits     ingest.Limits // orderflow.yaml limits:
+	Sanity     string        // orderflow.yaml sanity: (warn or reject)
 }
 
 // Result is what pulling one source did.
@@ -106,7 +108,7 @@ func timeout(src config.Source) time.Duration {
 
 // loadOne ingests one file with the source's profile.
 func loadOne(ctx context.Context, st *store.Store, src config.Source, opts Options, path string) ingest.FileResult {
-	res, err := ingest.Load(ctx, st, ingest.Options{Profile: src.Profile, ProfilePaths: opts.ProfilePaths, AsOf: opts.AsOf}, path)
+	res, err := ingest.Load(ctx, st, ingest.Options{Profile: src.Profile, ProfilePaths: opts.ProfilePaths, AsOf: opts.AsOf, Limits: opts.Limits, Sanity: opts.Sanity}, path)
 	if err != nil {
 		return ingest.FileResult{Path: path, Err: err}
 	}

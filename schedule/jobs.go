@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/config"
+	"github.com/orderflow/orderflow/ingest"
 	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/pull"
 	"github.com/orderflow/orderflow/reports"
@@ -64,6 +65,7 @@ func runPull(ctx context.Context, s *Service, run *Run) error {
 	for _, src := range sources {
 		res := pull.Source(ctx, s.st, src, pull.Options{
 			ProfilePaths: s.cfg.Profiles, AsOf: s.today(), Now: s.clock.Now, HTTPClient: s.opts.HTTPClient, Log: s.log,
+			Limits: ingest.Limits(s.cfg.Limits), Sanity: s.cfg.Sanity,
 		})
 		run.Rows += res.Loaded
 		changed = changed || res.Changed()

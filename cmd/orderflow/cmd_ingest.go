@@ -30,11 +30,11 @@ func init() {
 			}
 			defer st.Close()
 			if explain {
-				return explainFiles(e, st, ingest.Options{Profile: profile, ProfilePaths: e.cfg.Profiles, AsOf: e.asOf}, args)
+				return explainFiles(e, st, ingest.Options{Profile: profile, ProfilePaths: e.cfg.Profiles, AsOf: e.asOf, Limits: ingest.Limits(e.cfg.Limits), Sanity: e.cfg.Sanity}, args)
 			}
 			failed := 0
 			results, err := ingest.Load(e.ctx, st, ingest.Options{
-				Profile: profile, ProfilePaths: e.cfg.Profiles, Progress: e.stderr, AsOf: e.asOf,
+				Profile: profile, ProfilePaths: e.cfg.Profiles, Progress: e.stderr, AsOf: e.asOf, Limits: ingest.Limits(e.cfg.Limits), Sanity: e.cfg.Sanity,
 				OnResult: func(r ingest.FileResult) { failed += printLoadResult(e, st.DB, r) },
 			}, args...)
 			if err != nil {
@@ -83,12 +83,38 @@ func printLoadResult(e *env, db queryer, r ingest.FileResult) int {
 			if r.RowsRejected > 0 {
 				printRejects(e, db, r)
 			}
+			if r.RowsWarned > 0 {
+				printWarnings(e, db, r)
+			}
 		}
 	}
 	return failed
 }
 
 const rejectsShown = 5
+
+// printWarnings shows the first sanity warnings of a load: rows that loaded with a
+// value unlikely for the business.
+func printWarnings(e *env, db queryer, r ingest.FileResult) {
+	fmt.Fprintf(e.stdout, "        %s row(s) loaded with an unlikely value: check them in the source (all in table load_warnings; `sanity: reject` in orderflow.yaml rejects them instead)\n", groupDigits(r.RowsWarned))
+	rows, err := db.QueryContext(e.ctx, `SELECT coalesce(CAST(row_no AS VARCHAR), ''), entity, coalesce(record_key, ''), column_name, coalesce(value, ''), reason
+		FROM load_warnings WHERE load_id = ? ORDER BY row_no NULLS LAST, record_key, column_name LIMIT ?`, r.LoadID, rejectsShown)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row, entity, key, col, val, reason string
+		if rows.Scan(&row, &entity, &key, &col, &val, &reason) != nil {
+			return
+		}
+		where := entity + " " + key
+		if row != "" {
+			where = "row " + row + " (" + where + ")"
+		}
+		fmt.Fprintf(e.stdout, "        warning %s, %s = %q: %s\n", where, col, val, reason)
+	}
+}
 
 func printRejects(e *env, db queryer, r ingest.FileResult) {
 	rows, err := db.QueryContext(e.ctx, `SELECT row_no, coalesce(column_name, ''), coalesce(raw_value, ''), reason
