@@ -172,7 +172,7 @@ func TestBadInputGenerated(t *testing.T) {
 }
 
 // writeSheet writes an order-lines workbook of n rows whose sku holds skuLen bytes.
-func writeSheet(t *testing.T, path string, n, skuLen int) {
+func writeSheet(t testing.TB, path string, n, skuLen int) {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
