@@ -151,11 +151,22 @@ var textsEN = map[string]text{
 	},
 	"due_soon_short": {
 		message: func(s say) string {
-			m := fmt.Sprintf("%s is due on %s (in %s), but the stock at %s runs out by %s: %s to ship, %s available now",
-				capital(s.line()), s.date("due_date"), s.days(s.int("days_left")), s.str("site"), s.date("projected_stockout_date"),
-				s.qty("gap_qty"), s.qty("available_qty"))
+			due := "in " + s.days(s.int("days_left"))
+			if s.int("days_left") == 0 {
+				due = "today"
+			}
+			out := fmt.Sprintf("runs out by %s", s.date("projected_stockout_date"))
+			if s.past("projected_stockout_date") {
+				out = fmt.Sprintf("ran out on %s", s.date("projected_stockout_date"))
+			}
+			m := fmt.Sprintf("%s is due on %s (%s), but the stock at %s %s: %s to ship, %s available now",
+				capital(s.line()), s.date("due_date"), due, s.str("site"), out, s.qty("gap_qty"), s.qty("available_qty"))
 			if s.float("incoming_qty") > 0 {
-				m += fmt.Sprintf(", %s incoming on %s", s.qty("incoming_qty"), s.date("incoming_date"))
+				if s.past("incoming_date") {
+					m += fmt.Sprintf(", %s expected since %s and not received", s.qty("incoming_qty"), s.date("incoming_date"))
+				} else {
+					m += fmt.Sprintf(", %s incoming on %s", s.qty("incoming_qty"), s.date("incoming_date"))
+				}
 			}
 			return m + " and earlier-due lines to serve first."
 		},
@@ -186,15 +197,33 @@ var textsEN = map[string]text{
 	},
 	"lc_expiry_risk": {
 		message: func(s say) string {
+			expired := s.past("lc_expiry_date")
 			if !s.has("shipment_id") {
+				if expired {
+					return fmt.Sprintf("The letter of credit of order %s expired on %s (%s ago) with %s still to ship: the bank will not pay for goods shipped now.",
+						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake"))
+				}
 				return fmt.Sprintf("The letter of credit of order %s expires on %s, less than %d days from now, with %s still to ship.",
 					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake"))
+			}
+			if expired {
+				return fmt.Sprintf("Shipment %s of order %s left on %s; its letter of credit expired on %s (%s ago), %s before the %d days for presenting the documents ran out; %s at stake.",
+					s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("lc_expiry_date"), s.days(s.int("days")),
+					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake"))
 			}
 			return fmt.Sprintf("Shipment %s of order %s left on %s: its documents may reach the bank until %s, but the letter of credit expires on %s (%s earlier); %s at stake.",
 				s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("presentation_due"), s.date("lc_expiry_date"),
 				s.days(s.int("days_short")), s.money("value_at_stake"))
 		},
 		remedy: func(s say) string {
+			switch {
+			case s.past("lc_expiry_date") && !s.has("shipment_id"):
+				return "Do not ship under the expired credit: ask the buyer to have it amended (new expiry and latest shipment date) or agree other payment terms (prepayment, documentary collection) before the goods leave."
+			case s.past("lc_expiry_date"):
+				return fmt.Sprintf("The credit expired on %s with the documents not presented: ask the bank for an amendment (the buyer must agree to extend the expiry) or collect outside the L/C (documentary collection, or payment agreed with the buyer).", s.date("lc_expiry_date"))
+			case s.today("lc_expiry_date"):
+				return "Present the documents to the bank today, or ask the buyer for an extension of the expiry date now."
+			}
 			return fmt.Sprintf("Present the documents before %s, or ask the buyer for an extension of the expiry date now.", s.date("lc_expiry_date"))
 		},
 	},

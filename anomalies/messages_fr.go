@@ -135,11 +135,22 @@ var textsFR = map[string]text{
 	},
 	"due_soon_short": {
 		message: func(s say) string {
-			m := fmt.Sprintf("%s est due le %s (dans %s), mais le stock de %s sera épuisé le %s : %s à expédier, %s disponibles aujourd'hui",
-				capital(s.line()), s.date("due_date"), s.days(s.int("days_left")), s.str("site"), s.date("projected_stockout_date"),
-				s.qty("gap_qty"), s.qty("available_qty"))
+			due := "dans " + s.days(s.int("days_left"))
+			if s.int("days_left") == 0 {
+				due = "aujourd'hui"
+			}
+			out := fmt.Sprintf("sera épuisé le %s", s.date("projected_stockout_date"))
+			if s.past("projected_stockout_date") {
+				out = fmt.Sprintf("est épuisé depuis le %s", s.date("projected_stockout_date"))
+			}
+			m := fmt.Sprintf("%s est due le %s (%s), mais le stock de %s %s : %s à expédier, %s disponibles aujourd'hui",
+				capital(s.line()), s.date("due_date"), due, s.str("site"), out, s.qty("gap_qty"), s.qty("available_qty"))
 			if s.float("incoming_qty") > 0 {
-				m += fmt.Sprintf(", %s attendus le %s", s.qty("incoming_qty"), s.date("incoming_date"))
+				if s.past("incoming_date") {
+					m += fmt.Sprintf(", %s attendus depuis le %s et pas encore reçus", s.qty("incoming_qty"), s.date("incoming_date"))
+				} else {
+					m += fmt.Sprintf(", %s attendus le %s", s.qty("incoming_qty"), s.date("incoming_date"))
+				}
 			}
 			return m + " et des lignes plus urgentes à servir d'abord."
 		},
@@ -170,15 +181,33 @@ var textsFR = map[string]text{
 	},
 	"lc_expiry_risk": {
 		message: func(s say) string {
+			expired := s.past("lc_expiry_date")
 			if !s.has("shipment_id") {
+				if expired {
+					return fmt.Sprintf("Le crédit documentaire de la commande %s a expiré le %s (il y a %s) et %s restent à expédier : la banque ne paiera pas des marchandises expédiées maintenant.",
+						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake"))
+				}
 				return fmt.Sprintf("Le crédit documentaire de la commande %s expire le %s, dans moins de %d jours, et %s restent à expédier.",
 					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake"))
+			}
+			if expired {
+				return fmt.Sprintf("L'expédition %s de la commande %s est partie le %s ; son crédit documentaire a expiré le %s (il y a %s), %s avant la fin des %d jours de présentation des documents ; %s en jeu.",
+					s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("lc_expiry_date"), s.days(s.int("days")),
+					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake"))
 			}
 			return fmt.Sprintf("L'expédition %s de la commande %s est partie le %s : ses documents peuvent être présentés jusqu'au %s, mais le crédit documentaire expire le %s (%s plus tôt) ; %s en jeu.",
 				s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("presentation_due"), s.date("lc_expiry_date"),
 				s.days(s.int("days_short")), s.money("value_at_stake"))
 		},
 		remedy: func(s say) string {
+			switch {
+			case s.past("lc_expiry_date") && !s.has("shipment_id"):
+				return "Ne pas expédier sous le crédit expiré : demander à l'acheteur de le faire amender (nouvelles dates de validité et d'expédition) ou convenir d'autres conditions de paiement (paiement d'avance, remise documentaire) avant le départ des marchandises."
+			case s.past("lc_expiry_date"):
+				return fmt.Sprintf("Le crédit a expiré le %s sans que les documents soient présentés : demander à la banque un amendement (l'acheteur doit accepter de proroger la validité) ou encaisser hors crédit (remise documentaire, ou paiement convenu avec l'acheteur).", s.date("lc_expiry_date"))
+			case s.today("lc_expiry_date"):
+				return "Présenter les documents à la banque aujourd'hui, ou demander dès maintenant à l'acheteur de proroger la validité du crédit."
+			}
 			return fmt.Sprintf("Présenter les documents avant le %s, ou demander dès maintenant à l'acheteur de proroger la validité du crédit.", s.date("lc_expiry_date"))
 		},
 	},
