@@ -76,6 +76,12 @@ type Anomaly struct {
 	Status         string         `json:"status"`
 	Reopened       int            `json:"reopened,omitempty"` // times it came back after being resolved
 	FirstSeen      string         `json:"first_seen,omitempty"`
+	State          string         `json:"state"`      // new, open, worsening, acknowledged, resolved, stale
+	AgeDays        int            `json:"age_days"`   // since when the condition holds
+	Item           string         `json:"item"`       // the cause it belongs to: its code and order, shipment or invoice
+	ItemLines      int            `json:"item_lines"` // anomalies of that item
+	ItemRank       int            `json:"item_rank"`  // the item's rank in its list (worklist or stale)
+	Bucket         string         `json:"list"`       // worklist, stale (data to clean up) or resolved
 	Message        string         `json:"message"`
 	Remedy         string         `json:"remedy,omitempty"`
 	Facts          map[string]any `json:"-"` // every column of anomaly_list, for reports
@@ -88,7 +94,12 @@ type Filter struct {
 	Severities []string
 	Customers  []string // a user's portfolio
 	Sites      []string
-	Limit      int
+	States     []string // new, open, worsening, acknowledged, resolved, stale
+	Buckets    []string // worklist, stale, resolved
+	Limit      int      // at most this many anomalies
+	// Items keeps the anomalies of the first Items items of each list (by item_rank):
+	// the top of the worklist, however many lines each item has.
+	Items int
 }
 
 // BuildReport tells what Build did.
@@ -163,7 +174,10 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 			rep.Total += n
 		}
 		rows.Close()
-		return syncStatus(ctx, tx, &rep)
+		if err := syncStatus(ctx, tx, &rep); err != nil {
+			return err
+		}
+		return writeState(ctx, tx, cfg)
 	})
 	if err != nil {
 		return rep, err
@@ -251,13 +265,21 @@ func List(ctx context.Context, db *sql.DB, f Filter, lang string) ([]Anomaly, er
 	in("l.severity", f.Severities)
 	in("l.customer_id", f.Customers)
 	in("l.site", f.Sites)
+	in("coalesce(x.state, 'new')", f.States)
+	in("coalesce(x.bucket, 'worklist')", f.Buckets)
+	if f.Items > 0 {
+		where = append(where, "coalesce(x.item_rank, 0) <= ?")
+		args = append(args, f.Items)
+	}
 	q := `SELECT l.* EXCLUDE (model_built_at), coalesce(s.status, 'new') AS status, coalesce(s.reopened, 0) AS reopened,
-			s.first_seen, s.changed_at AS status_changed_at
-		FROM anomaly_list l LEFT JOIN anomaly_status s USING (anomaly_key)`
+			s.first_seen, s.changed_at AS status_changed_at, x.state, x.age_days, x.item_key, x.item_lines,
+			x.item_rank, x.item_value, x.bucket, x.ref_value, x.stale_after_days
+		FROM anomaly_list l LEFT JOIN anomaly_status s USING (anomaly_key) LEFT JOIN anomaly_state x USING (anomaly_key)`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY l.priority DESC, l.anomaly_key"
+	q += ` ORDER BY CASE coalesce(x.bucket, 'worklist') WHEN 'worklist' THEN 0 WHEN 'resolved' THEN 1 ELSE 2 END,
+		coalesce(x.item_rank, 0), l.priority DESC, l.anomaly_key`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
@@ -324,6 +346,8 @@ func (f facts) anomaly(lang string) Anomaly {
 		Currency: f.str("currency"), Priority: math.Round(f.float("priority")*100) / 100, Status: f.str("status"),
 		Reopened: int(f.int("reopened")), FirstSeen: f.isoDate("first_seen"), Facts: f,
 		CustomerWeight: f.float("customer_weight"),
+		State:          f.str("state"), AgeDays: int(f.int("age_days")), Item: f.str("item_key"),
+		ItemLines: int(f.int("item_lines")), ItemRank: int(f.int("item_rank")), Bucket: f.str("bucket"),
 	}
 	if f.has("days") {
 		d := int(f.int("days"))

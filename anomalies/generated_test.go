@@ -57,6 +57,7 @@ func TestGeneratedRecallPrecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkItems(t, list, true)
 	truth := readTruth(t, filepath.Join(dir, gen.TruthFile))
 
 	var table strings.Builder

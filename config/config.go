@@ -74,6 +74,13 @@ type Thresholds struct {
 	AlertMinRelChange    float64 `yaml:"alert_min_relative_change"`
 	AlertMinAbsChange    float64 `yaml:"alert_min_absolute_change"`
 	AlertMinLinesPerWeek int     `yaml:"alert_min_lines_per_week"`
+	// StaleAfterDays sets, per anomaly code, the age past which an anomaly leaves the
+	// worklist for the "data to clean up" list (0: never); codes not named keep the
+	// defaults of package anomalies (90 days for invoicing gaps, for instance).
+	StaleAfterDays map[string]int `yaml:"stale_after_days"`
+	// WorklistSize is how many items the anomaly report and `orderflow anomalies` show
+	// by default, highest priority first (default 50; the rest one flag or click away).
+	WorklistSize int `yaml:"worklist_size"`
 }
 
 // Source is a folder or URL to pull extracts from.
@@ -207,6 +214,7 @@ func Default() Config {
 			AlertMinRelChange:    0.05,
 			AlertMinAbsChange:    0.02,
 			AlertMinLinesPerWeek: 20,
+			WorklistSize:         50,
 		},
 		Server: Server{Addr: "127.0.0.1:8080", SessionTTL: "8h", IdleTimeout: "1h", LoginAttempts: 5},
 		Report: Report{Folder: "reports", Subject: "Weekly order-flow report {week}",
