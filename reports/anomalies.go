@@ -18,11 +18,11 @@ import (
 // openStatuses are the anomalies still on someone's list.
 var openStatuses = []string{anomalies.StatusNew, anomalies.StatusAcknowledged}
 
-// loadAnomalies reads the open anomalies of the last build, highest priority first
+// loadAnomalies reads the worklist of the last build (open, not stale), highest priority first
 // (limit 0: all). A database whose anomalies were never built has none: built is false.
 // With filters (a portfolio) only the anomalies within it are kept (AnomaliesWithin).
 func loadAnomalies(ctx context.Context, db *sql.DB, lang string, limit int, filters map[string][]string) (list []anomalies.Anomaly, built bool, err error) {
-	af := anomalies.Filter{Status: openStatuses, Limit: limit}
+	af := anomalies.Filter{Status: openStatuses, Buckets: []string{anomalies.BucketWorklist}, Limit: limit}
 	if filters != nil {
 		af.Customers, af.Sites, af.Limit = filters["customer"], filters["site"], 0
 	}
@@ -57,8 +57,8 @@ type CodeCount struct {
 func countAnomalies(ctx context.Context, db *sql.DB) ([]CodeCount, error) {
 	rows, err := db.QueryContext(ctx, `SELECT l.code, count(*), count(*) FILTER (WHERE l.severity = 'high'),
 			coalesce(sum(l.value_at_stake), 0)
-		FROM anomaly_list l LEFT JOIN anomaly_status s USING (anomaly_key)
-		WHERE coalesce(s.status, 'new') IN ('new', 'acknowledged')
+		FROM anomaly_list l LEFT JOIN anomaly_status s USING (anomaly_key) LEFT JOIN anomaly_state x USING (anomaly_key)
+		WHERE coalesce(s.status, 'new') IN ('new', 'acknowledged') AND coalesce(x.bucket, 'worklist') = 'worklist'
 		GROUP BY l.code ORDER BY count(*) DESC, l.code`)
 	if err != nil {
 		if strings.Contains(err.Error(), "does not exist") {

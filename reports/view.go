@@ -97,6 +97,8 @@ type signalRow struct {
 
 type anomalyView struct {
 	Rank, Severity, SeverityText, Code, Ref, Customer, Value, Days, Message, Remedy, Status, ID string
+	State, StateText, Age                                                                       string
+	Head                                                                                        string // a customer group's head row
 }
 
 type actionRow struct {
@@ -380,9 +382,11 @@ func (w *Weekly) anomalyView(rank int, a anomaliesAnomaly) anomalyView {
 	return anomalyViewOf(w.Lang, rank, a, w.CustomerName, w.Currency)
 }
 
-func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string) string, currency string) anomalyView {
+// refOf names what an anomaly is about: order/line · shipment · invoice · claim, or
+// its SKU; withLine false leaves the line out (an item of several lines).
+func refOf(a anomaliesAnomaly, withLine bool) string {
 	ref := a.OrderID
-	if a.LineNo != "" {
+	if a.LineNo != "" && withLine {
 		ref += "/" + a.LineNo
 	}
 	for _, extra := range []string{a.ShipmentID, a.InvoiceID, a.ClaimID} {
@@ -393,10 +397,20 @@ func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string)
 	if ref == "" {
 		ref = a.SKU
 	}
-	cur := a.Currency
-	if cur == "" {
-		cur = currency
+	return ref
+}
+
+// currencyOf is the currency of an anomaly's value, else the report's.
+func currencyOf(a anomaliesAnomaly, currency string) string {
+	if a.Currency != "" {
+		return a.Currency
 	}
+	return currency
+}
+
+func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string) string, currency string) anomalyView {
+	ref := refOf(a, true)
+	cur := currencyOf(a, currency)
 	v := anomalyView{
 		Rank: i18n.Number(l, float64(rank), 0), Severity: a.Severity, SeverityText: i18n.T(l, "severity."+a.Severity),
 		Code: i18n.T(l, "anomaly."+a.Code), Ref: ref, Message: a.Message, Remedy: a.Remedy, ID: a.ID,
@@ -404,6 +418,10 @@ func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string)
 	}
 	if a.CustomerID != "" {
 		v.Customer = customer(a.CustomerID)
+	}
+	if a.State != "" {
+		v.State, v.StateText = a.State, i18n.T(l, "state."+a.State)
+		v.Age = i18n.Number(l, float64(a.AgeDays), 0)
 	}
 	if a.ValueAtStake != nil {
 		v.Value = i18n.Money(l, *a.ValueAtStake, cur, 0)

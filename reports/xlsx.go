@@ -458,7 +458,7 @@ func anomalyRows(b *book, list []anomaliesAnomaly, owner func(code string) strin
 		header = append(header, b.T("report.col.owner"))
 	}
 	header = append(header, b.T("report.col.anomaly"), b.T("report.col.code"), b.T("report.col.severity"), b.T("report.col.status"),
-		b.T("report.col.id"), b.T("report.col.order"), b.T("report.col.line"), b.T("report.col.shipment"), b.T("report.col.invoice"),
+		b.T("report.col.state"), b.T("report.col.age"), b.T("report.col.item"), b.T("report.col.id"), b.T("report.col.order"), b.T("report.col.line"), b.T("report.col.shipment"), b.T("report.col.invoice"),
 		b.T("report.col.claim"), b.T("report.col.sku"), b.T("report.col.site"), b.T("report.col.customer_id"), b.T("report.col.customer"),
 		b.T("report.col.detected"), b.T("report.col.since"), b.T("report.col.days"), b.T("report.col.at_stake"),
 		b.T("report.col.priority"), b.T("report.col.message"), b.T("report.col.remedy"))
@@ -480,13 +480,20 @@ func anomalyRows(b *book, list []anomaliesAnomaly, owner func(code string) strin
 			name = customer(a.CustomerID)
 		}
 		r = append(r, text(b.T("anomaly."+a.Code)), text(a.Code), text(b.T("severity."+a.Severity)),
-			text(b.T("anomaly_status."+a.Status)), text(a.ID), text(a.OrderID), text(a.LineNo), text(a.ShipmentID),
+			text(b.T("anomaly_status."+a.Status)), text(stateText(b, a.State)), num(float64(a.AgeDays), fmtInt), text(a.Item), text(a.ID), text(a.OrderID), text(a.LineNo), text(a.ShipmentID),
 			text(a.InvoiceID), text(a.ClaimID), text(a.SKU), text(a.Site), text(a.CustomerID), text(name),
 			date(isoDate(a.DetectedOn)), date(isoDate(a.Since)), num(days, fmtInt), num(stake, fmtMoney),
 			num(a.Priority, fmtInt), text(a.Message), text(a.Remedy))
 		rows = append(rows, r)
 	}
 	return header, rows
+}
+
+func stateText(b *book, state string) string {
+	if state == "" {
+		return ""
+	}
+	return b.T("state." + state)
 }
 
 func isoDate(s string) time.Time {
@@ -518,6 +525,10 @@ func (r *AnomalyReport) WriteXLSX(out io.Writer) error {
 	}
 	header, rows = anomalyRows(b, r.List, r.Owner, r.CustomerName)
 	if err := b.table(b.T("report.sheet.worklist"), header, rows); err != nil {
+		return err
+	}
+	header, rows = anomalyRows(b, r.Stale, r.Owner, r.CustomerName)
+	if err := b.table(b.T("report.sheet.stale"), header, rows); err != nil {
 		return err
 	}
 	return b.write(out)

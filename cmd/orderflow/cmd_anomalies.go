@@ -17,8 +17,9 @@ import (
 
 // anomalyOptions are the flags of `orderflow anomalies`.
 type anomalyOptions struct {
-	format, status, code, severity, customer, site, by string
-	limit                                              int
+	format, status, code, severity, customer, site, by, list string
+	limit, items                                             int
+	all                                                      bool
 }
 
 func init() {
@@ -26,14 +27,21 @@ func init() {
 	register(&command{
 		name:    "anomalies",
 		summary: "the anomaly worklist as data; ack or resolve anomalies",
-		usage: "[--format table|json|csv] [--status new|acknowledged|resolved] [--code CODE] [--severity high|medium|low]\n" +
+		usage: "[--format table|json|csv] [--list worklist|stale|resolved] [--all] [--items N] [--status new|acknowledged|resolved]\n" +
+			"       [--code CODE] [--severity high|medium|low]\n" +
 			"       orderflow anomalies ack|resolve|reopen ID...\n\n" +
 			"Lists the anomalies of the last `orderflow build`, highest priority first (urgency x value at\n" +
 			"stake x customer weight). Each has an ID that stays the same from build to build: `ack` marks\n" +
 			"it acknowledged, `resolve` resolved, `reopen` new again. A resolved anomaly that a later build\n" +
 			"still finds becomes new again, and its message says so; one the data no longer shows is\n" +
 			"resolved by itself. --status, --code, --severity, --customer and --site take comma-separated\n" +
-			"lists. Codes: " + strings.Join(anomalies.Codes, ", ") + ".",
+			"lists. Codes: " + strings.Join(anomalies.Codes, ", ") + ".\n\n" +
+			"The table shows the worklist of the week: what changed since the build of a week before, then the\n" +
+			"top items (anomalies.worklist_size, default 50; one item per cause: the lines of one order with the\n" +
+			"same code are one item), each anomaly with its state (new, open, worsening, acknowledged) and age.\n" +
+			"Anomalies older than their code's limit (anomalies.stale_after_days) are data to clean up:\n" +
+			"--list stale lists them. --all shows every anomaly. JSON and CSV list every anomaly unless --list\n" +
+			"or --items say otherwise, each with its state, age_days, item and list.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.format, "format", "table", "output format: table, json or csv")
 			fs.StringVar(&o.status, "status", "", "only these statuses: new, acknowledged, resolved (default: all)")
@@ -42,6 +50,9 @@ func init() {
 			fs.StringVar(&o.customer, "customer", "", "only these customers")
 			fs.StringVar(&o.site, "site", "", "only these sites")
 			fs.IntVar(&o.limit, "limit", 0, "at most this many anomalies (default: all)")
+			fs.StringVar(&o.list, "list", "", "worklist, stale (data to clean up) or resolved (default: the worklist for the table, all for json and csv)")
+			fs.IntVar(&o.items, "items", -1, "the first N items of each list (default: anomalies.worklist_size for the table, all for json and csv)")
+			fs.BoolVar(&o.all, "all", false, "every anomaly of every list")
 			fs.StringVar(&o.by, "by", "", "with ack, resolve, reopen: who decides (default: the login name)")
 		},
 		run: o.run,
@@ -66,6 +77,26 @@ func (o *anomalyOptions) run(e *env, args []string) error {
 	}
 	f := anomalies.Filter{Status: commaList(o.status), Codes: commaList(o.code), Severities: commaList(o.severity),
 		Customers: commaList(o.customer), Sites: commaList(o.site), Limit: o.limit}
+	table := o.format == "table"
+	switch {
+	case o.all:
+	case o.list != "":
+		f.Buckets = commaList(o.list)
+		for _, b := range f.Buckets {
+			if b != anomalies.BucketWorklist && b != anomalies.BucketStale && b != anomalies.BucketResolved {
+				return fmt.Errorf("--list %q is not one of worklist, stale, resolved", b)
+			}
+		}
+	case table:
+		f.Buckets = []string{anomalies.BucketWorklist}
+	}
+	switch {
+	case o.all:
+	case o.items >= 0:
+		f.Items = o.items
+	case table:
+		f.Items = e.cfg.Anomalies.WorklistSize
+	}
 	for _, s := range f.Status {
 		if s != anomalies.StatusNew && s != anomalies.StatusAcknowledged && s != anomalies.StatusResolved {
 			return fmt.Errorf("--status %q is not one of new, acknowledged, resolved", s)
@@ -110,8 +141,45 @@ func (o *anomalyOptions) run(e *env, args []string) error {
 	case "csv":
 		return writeAnomalyCSV(e.stdout, list)
 	}
+	changes, err := anomalies.ReadChanges(e.ctx, st.DB, f.Customers)
+	if err != nil {
+		return err
+	}
+	writeChanges(e.stdout, e.lang, changes, f.Items)
 	writeAnomalyTable(e.stdout, e.lang, list)
 	return nil
+}
+
+// writeChanges prints what changed since the build of a week before and the size of
+// the worklist and of the data to clean up.
+func writeChanges(w io.Writer, lang string, c anomalies.Changes, items int) {
+	n := func(x int) string { return i18n.Number(lang, float64(x), 0) }
+	v := func(x float64) string { return i18n.Number(lang, x, 0) }
+	if lang == i18n.FR {
+		if c.RefAsOf.IsZero() {
+			fmt.Fprintf(w, "Ces 7 derniers jours : %s nouvelles (%s en jeu), %s en aggravation ; aucun calcul d'il y a une semaine pour compter les résolues.\n",
+				n(c.New.Count), v(c.New.Value), n(c.Worsening.Count))
+		} else {
+			fmt.Fprintf(w, "Depuis le %s : %s nouvelles (%s en jeu), %s en aggravation (%s), %s résolues (%s).\n", c.RefAsOf.Format(time.DateOnly),
+				n(c.New.Count), v(c.New.Value), n(c.Worsening.Count), v(c.Worsening.Value), n(c.Resolved.Count), v(c.Resolved.Value))
+		}
+		fmt.Fprintf(w, "À traiter : %s sujets ; données à nettoyer : %s sujets anciens (%s anomalies, --list stale).\n", n(c.Items), n(c.StaleItems), n(c.Stale.Count))
+		if items > 0 && c.Items > items {
+			fmt.Fprintf(w, "Les %d premiers sujets ci-dessous ; --all les montre tous.\n", items)
+		}
+		return
+	}
+	if c.RefAsOf.IsZero() {
+		fmt.Fprintf(w, "In the last 7 days: %s new (%s at stake), %s worsening; no build of a week before is kept to count what was resolved.\n",
+			n(c.New.Count), v(c.New.Value), n(c.Worsening.Count))
+	} else {
+		fmt.Fprintf(w, "Since %s: %s new (%s at stake), %s worsening (%s), %s resolved (%s).\n", c.RefAsOf.Format(time.DateOnly),
+			n(c.New.Count), v(c.New.Value), n(c.Worsening.Count), v(c.Worsening.Value), n(c.Resolved.Count), v(c.Resolved.Value))
+	}
+	fmt.Fprintf(w, "Worklist: %s items; data to clean up: %s stale items (%s anomalies, --list stale).\n", n(c.Items), n(c.StaleItems), n(c.Stale.Count))
+	if items > 0 && c.Items > items {
+		fmt.Fprintf(w, "The first %d items below; --all shows them all.\n", items)
+	}
 }
 
 func (o *anomalyOptions) setStatus(e *env, status string, ids []string) error {
@@ -135,7 +203,8 @@ func (o *anomalyOptions) setStatus(e *env, status string, ids []string) error {
 
 var anomalyCSVColumns = []string{"id", "status", "severity", "priority", "code", "order_id", "line_no", "shipment_id",
 	"invoice_id", "claim_id", "sku", "site", "customer_id", "detected_on", "since", "days", "days_left",
-	"value_at_stake", "currency", "customer_weight", "priority_reason", "message", "remedy", "key"}
+	"value_at_stake", "currency", "customer_weight", "priority_reason", "message", "remedy", "key",
+	"state", "age_days", "item", "list"}
 
 func writeAnomalyCSV(w io.Writer, list []anomalies.Anomaly) error {
 	cw := csvsafe.NewWriter(w)
@@ -154,7 +223,7 @@ func writeAnomalyCSV(w io.Writer, list []anomalies.Anomaly) error {
 		cw.Write([]string{a.ID, a.Status, a.Severity, strconv.FormatFloat(a.Priority, 'f', 2, 64), a.Code, a.OrderID,
 			a.LineNo, a.ShipmentID, a.InvoiceID, a.ClaimID, a.SKU, a.Site, a.CustomerID, a.DetectedOn, a.Since,
 			intText(a.Days), intText(a.DaysLeft), value, a.Currency, strconv.FormatFloat(a.CustomerWeight, 'f', -1, 64),
-			a.PriorityReason, a.Message, a.Remedy, a.Key})
+			a.PriorityReason, a.Message, a.Remedy, a.Key, a.State, strconv.Itoa(a.AgeDays), a.Item, a.Bucket})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -170,28 +239,34 @@ func writeAnomalyTable(w io.Writer, lang string, list []anomalies.Anomaly) {
 	}
 	count := map[string]int{}
 	for _, a := range list {
-		count[a.Status]++
+		count[a.State]++
 	}
 	if fr {
-		fmt.Fprintf(w, "%d anomalies au %s (%d nouvelles, %d prises en compte, %d résolues), par priorité.\n",
-			len(list), list[0].DetectedOn, count[anomalies.StatusNew], count[anomalies.StatusAcknowledged], count[anomalies.StatusResolved])
+		fmt.Fprintf(w, "%d anomalies au %s (%d nouvelles cette semaine, %d en aggravation, %d toujours ouvertes, %d prises en compte, %d résolues, %d anciennes), par sujet et priorité.\n",
+			len(list), list[0].DetectedOn, count[anomalies.StateNew], count[anomalies.StateWorsening], count[anomalies.StateOpen],
+			count[anomalies.StateAcknowledged], count[anomalies.StateResolved], count[anomalies.StateStale])
 		fmt.Fprintln(w, "`orderflow anomalies ack ID` la prend en compte, `resolve ID` la résout.")
 	} else {
-		fmt.Fprintf(w, "%d anomalies as of %s (%d new, %d acknowledged, %d resolved), by priority.\n",
-			len(list), list[0].DetectedOn, count[anomalies.StatusNew], count[anomalies.StatusAcknowledged], count[anomalies.StatusResolved])
+		fmt.Fprintf(w, "%d anomalies as of %s (%d new this week, %d worsening, %d still open, %d acknowledged, %d resolved, %d stale), by item and priority.\n",
+			len(list), list[0].DetectedOn, count[anomalies.StateNew], count[anomalies.StateWorsening], count[anomalies.StateOpen],
+			count[anomalies.StateAcknowledged], count[anomalies.StateResolved], count[anomalies.StateStale])
 		fmt.Fprintln(w, "`orderflow anomalies ack ID` acknowledges one, `resolve ID` resolves it.")
 	}
-	head := []string{"ID", "SEVERITY", "STATUS", "CODE", "ORDER", "LINE", "SHIPMENT", "CUSTOMER", "PRIORITY"}
+	head := []string{"ID", "ITEM", "SEVERITY", "STATE", "AGE", "CODE", "ORDER", "LINE", "SHIPMENT", "CUSTOMER", "PRIORITY"}
 	if fr {
-		head = []string{"ID", "GRAVITÉ", "STATUT", "CODE", "COMMANDE", "LIGNE", "EXPÉDITION", "CLIENT", "PRIORITÉ"}
+		head = []string{"ID", "SUJET", "GRAVITÉ", "ÉTAT", "ÂGE", "CODE", "COMMANDE", "LIGNE", "EXPÉDITION", "CLIENT", "PRIORITÉ"}
 	}
 	rows := make([][]string, len(list))
 	for i, a := range list {
-		sev, status := a.Severity, a.Status
+		sev, state := a.Severity, a.State
 		if fr {
-			sev, status = strings.ToLower(i18n.T(lang, "severity."+sev)), strings.ToLower(i18n.T(lang, "anomaly_status."+status))
+			sev, state = strings.ToLower(i18n.T(lang, "severity."+sev)), strings.ToLower(i18n.T(lang, "state."+state))
 		}
-		rows[i] = []string{a.ID, sev, status, a.Code, a.OrderID, a.LineNo, a.ShipmentID, a.CustomerID,
+		rank := ""
+		if a.ItemRank > 0 {
+			rank = strconv.Itoa(a.ItemRank)
+		}
+		rows[i] = []string{a.ID, rank, sev, state, strconv.Itoa(a.AgeDays), a.Code, a.OrderID, a.LineNo, a.ShipmentID, a.CustomerID,
 			i18n.Number(lang, a.Priority, 0)}
 	}
 	right := make([]bool, len(head))

@@ -79,7 +79,18 @@ func runDemo(e *env, out string, lines int, seed uint64, andServe bool) error {
 		return err
 	}
 
-	fmt.Fprintln(e.stdout, "3. Building the KPI models")
+	// The desk built last week too: a build as of a week before keeps the anomalies it
+	// found, so that this week's report shows what changed since (new, worsening,
+	// resolved). The models read only the events dated up to their as-of date.
+	lastWeek := e.asOf.AddDate(0, 0, -7)
+	fmt.Fprintf(e.stdout, "3. Building the models as of last week (%s), to compare with, then as of %s\n",
+		lastWeek.Format("2006-01-02"), e.asOf.Format("2006-01-02"))
+	if _, err := models.Build(e.ctx, st, e.cfg, lastWeek, nil); err != nil {
+		return err
+	}
+	if _, err := anomalies.Build(e.ctx, st, e.cfg, lastWeek); err != nil {
+		return err
+	}
 	rep, err := models.Build(e.ctx, st, e.cfg, e.asOf, nil)
 	if err != nil {
 		return err
@@ -98,19 +109,26 @@ func runDemo(e *env, out string, lines int, seed uint64, andServe bool) error {
 	if err != nil {
 		return err
 	}
-	list, err := anomalies.List(e.ctx, st.DB, anomalies.Filter{}, e.lang)
+	list, err := anomalies.List(e.ctx, st.DB, anomalies.Filter{Buckets: []string{anomalies.BucketWorklist}}, e.lang)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "   %d anomalies (%d control-chart signals, %d alerts):\n", arep.Total, arep.Signals, arep.Alerts)
+	changes, err := anomalies.ReadChanges(e.ctx, st.DB, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "   %d anomalies found (%d control-chart signals, %d alerts); %d on the worklist, in %d items:\n",
+		arep.Total, arep.Signals, arep.Alerts, len(list), changes.Items)
 	for _, c := range anomalies.CountByCode(list) {
 		fmt.Fprintf(e.stdout, "     %-24s %6d\n", c.Code, c.Count)
 	}
-	top := list
-	if len(top) > 10 {
-		top = top[:10]
+	fmt.Fprintln(e.stdout)
+	writeChanges(indent(e.stdout, "   "), e.lang, changes, 0)
+	top, err := anomalies.List(e.ctx, st.DB, anomalies.Filter{Buckets: []string{anomalies.BucketWorklist}, Items: 10}, e.lang)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(e.stdout, "\n   Top ten by priority:")
+	fmt.Fprintln(e.stdout, "\n   The ten items first on the worklist:")
 	writeAnomalyTable(indent(e.stdout, "   "), e.lang, top)
 
 	fmt.Fprintln(e.stdout, "\n5. Writing the dashboards and reports")

@@ -8,6 +8,8 @@
 --   shipped_qty       = shipments with coalesce(ship_date, delivery_date) <= as-of
 --   invoiceable_qty   = of which shipped more than params.invoice_delay_days days ago
 --   invoiced_qty      = invoice rows with invoice_date <= as-of (credit notes negative)
+--   status            = the ERP's, except that a closed line shipped after the as-of date
+--                       was still open then (a build as of last week on today's extract)
 -- materialized: table
 -- test: unique(order_id, line_no)
 WITH shipped AS (
@@ -24,6 +26,15 @@ WITH shipped AS (
     FROM stg_shipments s
     CROSS JOIN params p
     WHERE coalesce(s.ship_date, s.delivery_date, p.as_of) <= p.as_of
+    GROUP BY s.order_id, s.line_no
+),
+-- lines shipped after the as-of date: a build as of a past date reads today's extract,
+-- whose status says "closed" for a line that was still open then
+later AS (
+    SELECT s.order_id, s.line_no
+    FROM stg_shipments s
+    CROSS JOIN params p
+    WHERE coalesce(s.ship_date, s.delivery_date) > p.as_of
     GROUP BY s.order_id, s.line_no
 ),
 invoiced AS (
@@ -44,7 +55,7 @@ SELECT
     l.order_id,
     l.line_no,
     l.sku,
-    l.status,
+    CASE WHEN l.status = 'closed' AND lt.order_id IS NOT NULL THEN 'open' ELSE l.status END AS status,
     l.ordered_qty,
     l.unit_price,
     l.requested_date,
@@ -80,3 +91,4 @@ LEFT JOIN stg_orders o USING (order_id)
 LEFT JOIN stg_customers c ON c.customer_id = o.customer_id
 LEFT JOIN shipped s USING (order_id, line_no)
 LEFT JOIN invoiced i USING (order_id, line_no)
+LEFT JOIN later lt ON lt.order_id = l.order_id AND lt.line_no = l.line_no
