@@ -1,42 +1,11 @@
 package anomalies
 
 import (
-	"regexp"
 	"testing"
 	"time"
 
 	"github.com/orderflow/orderflow/i18n"
 )
-
-// pastInstruction finds, in a message or remedy written as of asOf, an instruction to act
-// before a date already gone: "before 7 Feb 2025", "by ...", "until ...", "avant le
-// 07/02/2025", "d'ici le ...", "jusqu'au ...", "au plus tard le ...". It returns the
-// phrase, or "" when every deadline named is still ahead (or is a fact of the past, such
-// as "was due on" or "expired on").
-var (
-	datePattern = map[string]string{
-		i18n.EN: `(\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4})`,
-		i18n.FR: `(\d{2}/\d{2}/\d{4})`,
-	}
-	instruction = map[string]*regexp.Regexp{
-		i18n.EN: regexp.MustCompile(`(?i)\b(?:before|by|until|no later than|not after) ` + datePattern[i18n.EN]),
-		i18n.FR: regexp.MustCompile(`(?i)(?:avant le|d'ici le|jusqu'au|au plus tard le|pas après le) ` + datePattern[i18n.FR]),
-	}
-)
-
-func pastInstruction(lang, text string, asOf time.Time) string {
-	for _, m := range instruction[lang].FindAllStringSubmatch(text, -1) {
-		layout := "2 Jan 2006"
-		if lang == i18n.FR {
-			layout = "02/01/2006"
-		}
-		d, err := time.Parse(layout, m[1])
-		if err == nil && d.Before(asOf) {
-			return m[0]
-		}
-	}
-	return ""
-}
 
 // TestAdviceAsOfDate walks every anomaly code with every deadline of its facts before,
 // on and after the as-of date, in both languages: no message or remedy tells the desk to
@@ -88,7 +57,7 @@ func TestAdviceAsOfDate(t *testing.T) {
 					a := f.anomaly(lang)
 					for _, text := range []string{a.Message, a.Remedy} {
 						checked++
-						if p := pastInstruction(lang, text, asOf); p != "" {
+						if p := PastInstruction(lang, text, asOf); p != "" {
 							t.Errorf("%s (%s, deadlines %+d days from the as-of date, %v): %q advises acting %q, a date already past:\n%s",
 								code, lang, offset, v, p, p, text)
 						}
@@ -116,7 +85,7 @@ func TestPastInstructionFinds(t *testing.T) {
 		{i18n.FR, "Le crédit a expiré le 07/02/2025.", false},
 		{i18n.FR, "Présenter les documents jusqu'au 08/12/2026.", false},
 	} {
-		if got := pastInstruction(c.lang, c.text, asOf) != ""; got != c.want {
+		if got := PastInstruction(c.lang, c.text, asOf) != ""; got != c.want {
 			t.Errorf("%s %q: found %v, want %v", c.lang, c.text, got, c.want)
 		}
 	}

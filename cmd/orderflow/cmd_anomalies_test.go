@@ -63,6 +63,25 @@ func TestAnomaliesCommand(t *testing.T) {
 	if _, _, err := runOrderflow("anomalies", "--db", db, "--code", "nonsense"); err == nil || !strings.Contains(err.Error(), "not an anomaly code") {
 		t.Errorf("unknown code: %v", err)
 	}
+	for _, a := range all {
+		for _, k := range []string{"state", "age_days", "item", "list"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("%v lacks %s", a["key"], k)
+			}
+		}
+	}
+	// the table is the worklist: what changed, then the top items with their state and age
+	out, _, err = runOrderflow("anomalies", "--db", db, "--items", "3")
+	if err != nil || !strings.Contains(out, "In the last 7 days:") || !strings.Contains(out, "Worklist: ") ||
+		!strings.Contains(out, "The first 3 items below; --all shows them all.") || !strings.Contains(out, "STATE") {
+		t.Errorf("table: %v\n%s", err, out)
+	}
+	if stale := list("--list", "stale"); len(stale) != 0 {
+		t.Errorf("%d stale anomalies a few days after the events", len(stale))
+	}
+	if _, _, err := runOrderflow("anomalies", "--db", db, "--list", "old"); err == nil || !strings.Contains(err.Error(), "worklist, stale, resolved") {
+		t.Errorf("unknown list: %v", err)
+	}
 	out, _, err = runOrderflow("anomalies", "--db", db, "--lang", "fr", "--code", "due_soon_short")
 	if err != nil || !strings.Contains(out, "La ligne 10 de la commande O14 (P2) est due le 20/03/2026 (dans 4 jours)") {
 		t.Errorf("French table: %v\n%s", err, out)
