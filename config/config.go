@@ -36,10 +36,23 @@ type Config struct {
 	// defaults: lines of 2 MiB, cells of 1 MiB, workbooks unpacking to 4 GiB or 100
 	// times their size, 1,048,576 rows a sheet).
 	Limits Limits `yaml:"limits"`
+	// DuckDB bounds the database engine: how much memory it may hold before it spills to
+	// its temporary folder, and how many threads it runs.
+	DuckDB DuckDB `yaml:"duckdb"`
 	// Sanity is what a value unlikely for the business does (an ordered quantity of
 	// zero or less, a negative price, a date decades away): warn (default: the row
 	// loads, the warning is kept in load_warnings) or reject (the row goes to rejects).
 	Sanity string `yaml:"sanity"`
+}
+
+// DuckDB are the engine's resources. MemoryLimit is a size ("4GB", "512MiB") or a share
+// of the machine's memory ("50%"; default 50%): past it, joins, sorts and aggregations
+// spill to TempDirectory (default: beside the database file, <db>.tmp) instead of
+// growing. Threads 0 uses every core.
+type DuckDB struct {
+	MemoryLimit   string `yaml:"memory_limit"`
+	TempDirectory string `yaml:"temp_directory"`
+	Threads       int    `yaml:"threads"`
 }
 
 // Limits are ingest.Limits as orderflow.yaml writes them; zero means the default.

@@ -25,6 +25,8 @@ type Store struct {
 	DB        *sql.DB
 	Connector *duckdb.Connector
 	readOnly  bool
+	// MemoryLimit is the engine's memory limit in bytes once Apply set it (0 before).
+	MemoryLimit int64
 }
 
 // storageVersion is the storage format a new database file is written in: DuckDB's

@@ -7,7 +7,19 @@ import (
 	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/reports"
+	"github.com/orderflow/orderflow/store"
 )
+
+// byteSize writes a size in bytes the way people read it: 812 MB, 3.4 GB.
+func byteSize(b int64) string {
+	switch {
+	case b >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
+	case b >= 1e6:
+		return fmt.Sprintf("%.0f MB", float64(b)/1e6)
+	}
+	return fmt.Sprintf("%d kB", b/1000)
+}
 
 func init() {
 	register(&command{
@@ -43,6 +55,9 @@ func init() {
 				return fmt.Errorf("the models and anomalies are built, but %w; `orderflow dashboard` and `orderflow report` will compute the figures themselves", err)
 			}
 			fmt.Fprintf(e.stdout, "prepared the figures of the dashboards and weekly report in %.1f s\n", time.Since(start).Seconds())
+			if peak := store.PeakMemory(); peak > 0 {
+				fmt.Fprintf(e.stdout, "peak memory %s (DuckDB's limit %s: duckdb.memory_limit in orderflow.yaml)\n", byteSize(peak), byteSize(st.MemoryLimit))
+			}
 			return nil
 		},
 	})

@@ -48,7 +48,16 @@ type env struct {
 
 // openStore opens the configured database.
 func (e *env) openStore() (*store.Store, error) {
-	return store.Open(e.ctx, e.dbPath)
+	st, err := store.Open(e.ctx, e.dbPath)
+	if err != nil {
+		return nil, err
+	}
+	d := e.cfg.DuckDB
+	if err := st.Apply(e.ctx, store.Resources{MemoryLimit: d.MemoryLimit, TempDirectory: d.TempDirectory, Threads: d.Threads}); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("%w (in %s)", err, firstNonEmpty(e.configPath, "orderflow.yaml"))
+	}
+	return st, nil
 }
 
 // globalFlags are accepted before or after the command name.
