@@ -59,6 +59,8 @@ type answer struct {
 	contentType string
 	disposition string
 	body        []byte
+	gzipped     bool   // body is gzip (a kept page)
+	etag, csp   string // a kept page's ETag and Content-Security-Policy
 }
 
 func newAnswerCache(maxBytes int) *answerCache {

@@ -2,15 +2,21 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,17 +133,100 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	data, err := s.data(r.Context(), db, s.cfg, b.asOf, filters, lang)
+	// A page is drawn once per build, portfolio, filters, language and server bar (the
+	// user's name), kept compressed, and answered with its ETag: a client that has it
+	// gets 304, the others the kept bytes.
+	bar := s.bar(r)
+	key := cacheKey("page/"+name+"/"+lang+"/"+fmt.Sprintf("%x", sha256.Sum256(bar)), b.builtAt, "html", models.KPIQuery{Filters: filters})
+	a, err := s.answers.do(key, func() (*answer, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+		defer cancel()
+		data, err := s.data(ctx, db, s.cfg, b.asOf, filters, lang)
+		if err != nil {
+			return nil, err
+		}
+		var page bytes.Buffer
+		if err := dashboards.Render(&page, name, data, lang); err != nil {
+			return nil, err
+		}
+		return compressedPage(withBar(page.Bytes(), bar))
+	})
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	var page bytes.Buffer
-	if err := dashboards.Render(&page, name, data, lang); err != nil {
-		s.failPage(w, r, err)
+	sendCompressedPage(w, r, a)
+}
+
+// compressedPage keeps a page gzipped, with its ETag and Content-Security-Policy.
+func compressedPage(page []byte) (*answer, error) {
+	var z bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(page); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(page)
+	return &answer{contentType: "text/html; charset=utf-8", body: z.Bytes(), gzipped: true,
+		etag: `"` + hex.EncodeToString(sum[:16]) + `"`, csp: cspOf(page)}, nil
+}
+
+// sendCompressedPage answers a kept page: 304 when the client's If-None-Match names its
+// ETag, the gzipped bytes when the client accepts gzip, else the page unpacked.
+func sendCompressedPage(w http.ResponseWriter, r *http.Request, a *answer) {
+	h := w.Header()
+	h.Set("ETag", a.etag)
+	h.Set("Vary", "Accept-Encoding")
+	// Cache-Control stays the server's no-store (pages hold customer data): browsers keep
+	// nothing, while a client that keeps the page (a script, a proxy of the company's)
+	// revalidates it with If-None-Match.
+	if etagMatches(r.Header.Get("If-None-Match"), a.etag) {
+		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	sendPage(w, http.StatusOK, withBar(page.Bytes(), s.bar(r)))
+	h.Set("Content-Security-Policy", a.csp)
+	h.Set("Content-Type", a.contentType)
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(a.body)))
+		w.Write(a.body)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(a.body))
+	if err != nil {
+		http.Error(w, "the kept page is damaged", http.StatusInternalServerError)
+		return
+	}
+	defer zr.Close()
+	io.Copy(w, zr)
+}
+
+// etagMatches reads an If-None-Match header: a list of ETags (weak or not) or *.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip tells whether an Accept-Encoding header accepts gzip (not with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 var errorPage = template.Must(template.New("error").Parse(`<!DOCTYPE html>
