@@ -161,7 +161,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // compressedPage keeps a page gzipped, with its ETag and Content-Security-Policy.
 func compressedPage(page []byte) (*answer, error) {
 	var z bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
 	if err != nil {
 		return nil, err
 	}
