@@ -113,6 +113,9 @@ type BuildReport struct {
 	Reopened int // resolved before, found again by a newer build: new again
 	Resolved int // no longer found: resolved by the data
 	Duration time.Duration
+	// where the time went: the control charts, the anomaly models into anomaly_list,
+	// the statuses and the state over time
+	SignalsTime, ListTime, StateTime time.Duration
 }
 
 // Build computes the KPI signals and materialises the anomaly list of the last
@@ -138,7 +141,9 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 	if err := models.MarkSuperseded(ctx, st.DB); err != nil {
 		return rep, err
 	}
+	step := time.Now()
 	signals, err := Signals(ctx, st.DB, cfg, builtAsOf)
+	rep.SignalsTime = time.Since(step)
 	if err != nil {
 		return rep, err
 	}
@@ -152,6 +157,8 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 		if err := writeSignals(ctx, tx, signals); err != nil {
 			return err
 		}
+		step := time.Now()
+		defer func() { rep.StateTime = time.Since(step) - rep.ListTime }()
 		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE anomaly_list AS
 			SELECT d.*, p.built_at AS model_built_at FROM anomaly_detected d CROSS JOIN params p`); err != nil {
 			return fmt.Errorf("cannot compute the anomalies (sql/models/anomalies): %w", err)
@@ -159,6 +166,7 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 		if err := checkUniqueKeys(ctx, tx); err != nil {
 			return err
 		}
+		rep.ListTime = time.Since(step)
 		rows, err := tx.QueryContext(ctx, `SELECT code, count(*) FROM anomaly_list GROUP BY code`)
 		if err != nil {
 			return err
