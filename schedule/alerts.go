@@ -47,6 +47,8 @@ func runAlerts(ctx context.Context, s *Service, run *Run) error {
 	}
 	list, err := anomalies.List(ctx, db, anomalies.Filter{
 		Status: []string{anomalies.StatusNew}, Severities: severitiesFrom(s.cfg.Alerts.MinSeverity),
+		// a stale anomaly (a gap open for months) is data to clean up: it pages nobody
+		Buckets: []string{anomalies.BucketWorklist},
 	}, s.cfg.Lang)
 	release()
 	if err != nil {
