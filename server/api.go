@@ -385,10 +385,11 @@ func explanationTable(ex models.Explanation) *table {
 	return t
 }
 
-// apiAnomalies answers GET /api/anomalies?severity=&code=&status=&<dim>=&limit=&format=:
-// the anomaly worklist, limited to the user's portfolio.
+// apiAnomalies answers GET /api/anomalies?severity=&code=&status=&state=&list=&<dim>=&limit=&format=:
+// the anomalies, limited to the user's portfolio; list=worklist gives the week's
+// worklist (list=stale the data to clean up), state=new,worsening what changed.
 func (s *Server) apiAnomalies(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r, "severity", "code", "status", "limit", "format", "lang")
+	q, err := parseQuery(r, "severity", "code", "status", "state", "list", "limit", "format", "lang")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -416,6 +417,9 @@ func (s *Server) apiAnomalies(w http.ResponseWriter, r *http.Request) {
 	f.Severities = check("severity", anomalies.Severities)
 	f.Codes = check("code", anomalies.Codes)
 	f.Status = check("status", []string{anomalies.StatusNew, anomalies.StatusAcknowledged, anomalies.StatusResolved})
+	f.States = check("state", []string{anomalies.StateNew, anomalies.StateOpen, anomalies.StateWorsening,
+		anomalies.StateAcknowledged, anomalies.StateResolved, anomalies.StateStale})
+	f.Buckets = check("list", []string{anomalies.BucketWorklist, anomalies.BucketStale, anomalies.BucketResolved})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -263,7 +263,7 @@ func TestInjectionAttemptsAreRefusedAndChangeNothing(t *testing.T) {
 	endpoints := map[string][]string{
 		"/api/kpi":                  {"kpi", "from", "to", "by", "format", "customer", "country", "site", "carrier"},
 		"/api/explain":              {"kpi", "week", "format", "customer", "incoterm"},
-		"/api/anomalies":            {"severity", "code", "status", "limit", "format", "lang", "customer", "site"},
+		"/api/anomalies":            {"severity", "code", "status", "state", "list", "limit", "format", "lang", "customer", "site"},
 		"/api/jobs":                 {"job", "limit"},
 		"/dashboards/overview.html": {"lang", "customer", "site", "transport_mode"},
 		"/reports/weekly.xlsx":      {"lang"},
