@@ -152,7 +152,7 @@ var reportsEN = map[string]string{
 	"report.sheet.worklist":  "Worklist",
 	"report.sheet.brief":     "In brief",
 
-	"report.c.status":          "Headline indicators on target: %[1]d of %[2]d; to watch: %[3]d; off target: %[4]d.",
+	"report.c.status":          "Headline indicators with a target: %[1]d of %[2]d on target, %[3]d to watch, %[4]d off target.",
 	"report.cut":               "%[1]s: %[2]s",
 	"report.c.off_target":      "Off target: %s.",
 	"report.c.and":             "and",
@@ -363,7 +363,7 @@ var reportsFR = map[string]string{
 	"report.sheet.worklist":  "Liste de travail",
 	"report.sheet.brief":     "En bref",
 
-	"report.c.status":          "Indicateurs clés à l'objectif : %[1]d sur %[2]d ; à surveiller : %[3]d ; hors objectif : %[4]d.",
+	"report.c.status":          "Indicateurs clés ayant un objectif : %[1]d sur %[2]d à l'objectif, %[3]d à surveiller, %[4]d hors objectif.",
 	"report.cut":               "%[1]s : %[2]s",
 	"report.c.off_target":      "Hors objectif : %s.",
 	"report.c.and":             "et",
