@@ -29,6 +29,9 @@ type BuildReport struct {
 	Tests  []TestResult // every data test run, all passed when Build returns no error
 	// Warnings are the failing warn tests, one sentence each: the build landed.
 	Warnings []string
+	// Notes tell what the build could not compute for this as-of, one sentence each,
+	// such as the stock figures when every stock snapshot is later than the as-of date.
+	Notes    []string
 	Duration time.Duration
 }
 
@@ -163,8 +166,36 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return rep, fmt.Errorf("models built but the database could not be checkpointed: %w", err)
 	}
+	if _, ok := p.Model("stg_stock"); ok {
+		note, err := stockNote(ctx, db, asOf)
+		if err != nil {
+			return rep, err
+		}
+		if note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
+	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// stockNote says when stock snapshots exist but none is on or before asOf: the stock
+// models (fct_stock_coverage reads the snapshots up to the as-of) then hold nothing,
+// which would otherwise pass for a company without stock problems.
+func stockNote(ctx context.Context, db querier, asOf time.Time) (string, error) {
+	var first sql.NullTime
+	var before int64
+	day := asOf.Format("2006-01-02")
+	err := db.QueryRowContext(ctx, `SELECT min(snapshot_date), count(*) FILTER (WHERE snapshot_date <= CAST(? AS DATE))
+		FROM stg_stock WHERE snapshot_date IS NOT NULL`, day).Scan(&first, &before)
+	if err != nil {
+		return "", fmt.Errorf("models built but the stock snapshots could not be dated: %w", err)
+	}
+	if !first.Valid || before > 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("no stock snapshot on or before %s (the first is %s): stock coverage, stock projection and the stock-based anomalies are skipped for this as-of",
+		day, first.Time.Format("2006-01-02")), nil
 }
 
 // supersededEntities are the canonical tables whose staging model reads the rows not

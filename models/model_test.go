@@ -53,6 +53,10 @@ func TestRegistryMatchesTheSQL(t *testing.T) {
 		if (k.Unit == UnitRatio || k.Unit == UnitPercent) != ref.formula.isRatio() && k.Unit != UnitDays && k.Unit != UnitCurrencyPerKg {
 			t.Errorf("KPI %s: unit %s but ratio=%v", k.Name, k.Unit, ref.formula.isRatio())
 		}
+		// a ratio names what its denominator counts, so that reports never say "lines" of a value
+		if isRatio := ref.formula.isRatio(); isRatio != (k.Per != "") {
+			t.Errorf("KPI %s: ratio=%v but its denominator unit is %q", k.Name, isRatio, k.Per)
+		}
 	}
 	for name := range p.kpis {
 		if _, ok := LookupKPI(name); !ok {

@@ -305,7 +305,7 @@ func buildAnomalyReport(lang string, asOf time.Time, currency string, built bool
 // Owner is who acts on an anomaly's code.
 func (r *AnomalyReport) Owner(code string) string { return r.owners[code] }
 
-// CustomerName is a customer's name, else its id.
+// CustomerName is how a customer reads ("Name (ID)", see labels), else its id.
 func (r *AnomalyReport) CustomerName(id string) string {
 	if n := r.names[id]; n != "" {
 		return n

@@ -485,24 +485,35 @@ func mainCurrency(ctx context.Context, db *sql.DB) (string, error) {
 	return strings.ToUpper(strings.TrimSpace(cur.String)), nil
 }
 
-// labels reads the customers' names (the customer dimension holds their ids).
+// labels reads how the customers read (the customer dimension holds their ids):
+// "Name (ID)", and "Name (ID, DE)" when another id has the same name, so that two
+// customers are never shown as one. A customer without a name reads as its id.
 func labels(ctx context.Context, db *sql.DB) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{"customer": {}}
-	rows, err := db.QueryContext(ctx, `SELECT customer_id, name FROM stg_customers WHERE name IS NOT NULL`)
+	rows, err := db.QueryContext(ctx, `SELECT customer_id, trim(name), coalesce(country, ''),
+			count(*) OVER (PARTITION BY lower(trim(name))) > 1
+		FROM stg_customers WHERE nullif(trim(name), '') IS NOT NULL AND customer_id IS NOT NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the customers' names: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var id, name, country string
+		var shared bool
+		if err := rows.Scan(&id, &name, &country, &shared); err != nil {
 			return nil, err
 		}
-		if name = strings.TrimSpace(name); name != "" {
-			out["customer"][id] = name
-		}
+		out["customer"][id] = customerLabel(id, name, country, shared)
 	}
 	return out, rows.Err()
+}
+
+// customerLabel is "Name (ID)", or "Name (ID, DE)" when the name is shared by another id.
+func customerLabel(id, name, country string, shared bool) string {
+	if shared && country != "" {
+		return name + " (" + id + ", " + country + ")"
+	}
+	return name + " (" + id + ")"
 }
 
 // dimLabel is how a dimension value reads in the reports: dashboards.DimLabel, and

@@ -194,7 +194,7 @@ func (w *Weekly) driver(r KPIRow) (string, bool) {
 	who := strings.ToLower(i18n.T(l, "dim."+bestDim)) + " " + f.Label(l, bestDim, best)
 	if ratio {
 		return i18n.T(l, "report.c.driver_ratio", who, fmtValue(l, r.Unit, bestThis, w.Currency),
-			population(l, r.KPI, bestN), fmtDelta(l, r.Unit, bestThis-bestLast, w.Currency)), true
+			population(l, r.KPI, bestN, w.Currency), fmtDelta(l, r.Unit, bestThis-bestLast, w.Currency)), true
 	}
 	return i18n.T(l, "report.c.driver_sum", who, fmtDelta(l, r.Unit, bestThis-bestLast, w.Currency)), true
 }
@@ -220,12 +220,17 @@ func listText(lang string, items []string, n int) string {
 	return out + " " + i18n.T(lang, "report.c.and") + " " + items[len(items)-1]
 }
 
-// population names the denominator of a ratio KPI: "172 due lines", "12,400 kg".
-func population(lang, kpi string, n float64) string {
+// population names the denominator of a ratio KPI by what it counts (models.KPI.Per):
+// "172 due lines", "€776,533 of value due", "12,400 kg shipped". The unit is
+// the KPI's, never its model's: one mart holds line counts and values alike.
+func population(lang, kpi string, n float64, currency string) string {
 	k, _ := models.LookupKPI(kpi)
-	key := "report.pop." + k.Model
-	if !i18n.Has(lang, key) {
+	key := "report.pop." + string(k.Per)
+	if k.Per == "" || !i18n.Has(lang, key) {
 		return i18n.Number(lang, n, 0)
+	}
+	if k.Per.IsValue() {
+		return i18n.T(lang, key, i18n.Money(lang, n, currency, 0))
 	}
 	return i18n.T(lang, key, i18n.Number(lang, n, 0))
 }

@@ -27,6 +27,8 @@ var asOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 const (
 	xssName     = `<img src=x onerror=alert(1)>`
 	formulaName = `=HYPERLINK("http://x","y")`
+	// twinName is the name of two customers of different countries (twinIDs)
+	twinName = "Delta Trading"
 )
 
 type fixture struct {
@@ -34,6 +36,7 @@ type fixture struct {
 	cfg       config.Config
 	xssID     string // the customer named xssName
 	formulaID string
+	twinIDs   [2]string // two large customers named twinName, in different countries
 }
 
 var (
@@ -113,6 +116,19 @@ func buildCompany(ctx context.Context, dir string, lines int, seed uint64) (*fix
 			return nil, err
 		}
 	}
+	// the next two customers by lines that are in different countries share a name
+	err = st.DB.QueryRowContext(ctx, `WITH c AS (
+			SELECT o.customer_id, any_value(c.country) AS country, count(*) AS n
+			FROM order_lines l JOIN orders o USING (order_id) JOIN customers c USING (customer_id)
+			WHERE o.customer_id NOT IN (?, ?) AND c.country IS NOT NULL GROUP BY 1)
+		SELECT a.customer_id, b.customer_id FROM c a JOIN c b ON a.country <> b.country AND a.customer_id < b.customer_id
+		ORDER BY least(a.n, b.n) DESC, a.customer_id, b.customer_id LIMIT 1`, fx.xssID, fx.formulaID).Scan(&fx.twinIDs[0], &fx.twinIDs[1])
+	if err != nil {
+		return nil, fmt.Errorf("cannot pick two customers to name alike: %w", err)
+	}
+	if _, err := st.DB.ExecContext(ctx, `UPDATE customers SET name = ? WHERE customer_id IN (?, ?)`, twinName, fx.twinIDs[0], fx.twinIDs[1]); err != nil {
+		return nil, err
+	}
 	if _, err := models.Build(ctx, st, fx.cfg, asOf, nil); err != nil {
 		return nil, err
 	}
@@ -145,6 +161,10 @@ func reopenCompany(ctx context.Context, dir string) (*fixture, error) {
 	err = st.DB.QueryRowContext(ctx, `SELECT
 		(SELECT customer_id FROM customers WHERE name = ?), (SELECT customer_id FROM customers WHERE name = ?)
 		FROM anomaly_list LIMIT 1`, xssName, formulaName).Scan(&fx.xssID, &fx.formulaID)
+	if err == nil {
+		err = st.DB.QueryRowContext(ctx, `SELECT min(customer_id), max(customer_id) FROM customers WHERE name = ?`, twinName).
+			Scan(&fx.twinIDs[0], &fx.twinIDs[1])
+	}
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -512,7 +512,7 @@ func TestDashboardsFromModels(t *testing.T) {
 	if data.KPIs["otif_line"].Target == nil || *data.KPIs["otif_line"].Target != fx.cfg.KPI.Targets["otif_line"] {
 		t.Errorf("otif_line target = %v", data.KPIs["otif_line"].Target)
 	}
-	if data.Labels["customer"][fx.xssID] != xssName {
+	if data.Labels["customer"][fx.xssID] != xssName+" ("+fx.xssID+")" {
 		t.Errorf("customer names are not the labels: %q", data.Labels["customer"][fx.xssID])
 	}
 	if len(data.Drill) == 0 || len(data.Controls) == 0 || len(data.Actions) != 3 {

@@ -505,7 +505,7 @@ func (w *Weekly) CutLabel(dim, value string) string {
 	return i18n.T(w.Lang, "report.cut", i18n.T(w.Lang, "dim."+dim), w.facts.Label(w.Lang, dim, value))
 }
 
-// CustomerName is the name of a customer id, else the id.
+// CustomerName is how a customer id reads ("Name (ID)", see labels), else the id.
 func (w *Weekly) CustomerName(id string) string {
 	if n := w.facts.Labels["customer"][id]; n != "" {
 		return n

@@ -121,6 +121,9 @@ func runBuild(ctx context.Context, s *Service, run *Run) error {
 		// previous build. It is done below, once they are off it.
 		checkpoint = true
 	}
+	for _, n := range rep.Notes {
+		s.log.Warn(n)
+	}
 	arep, err := anomalies.Build(ctx, s.st, s.cfg, asOf)
 	if err != nil {
 		if stale, serr := anomalies.Stale(ctx, s.st.DB); serr != nil || stale {

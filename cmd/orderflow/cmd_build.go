@@ -41,6 +41,9 @@ func init() {
 			}
 			fmt.Fprintf(e.stdout, "built %d models as of %s and passed %d data tests in %.1f s\n",
 				len(rep.Models), rep.AsOf.Format("2006-01-02"), len(rep.Tests), rep.Duration.Seconds())
+			for _, n := range rep.Notes {
+				fmt.Fprintln(e.stdout, n)
+			}
 			// the anomaly worklist follows the models: signals, ranking, statuses
 			arep, err := anomalies.Build(e.ctx, st, e.cfg, rep.AsOf)
 			if err != nil {

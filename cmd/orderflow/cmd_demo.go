@@ -96,6 +96,9 @@ func runDemo(e *env, out string, lines int, seed uint64, andServe bool) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "   %d models, %d data tests passed (%.1f s)\n", len(rep.Models), len(rep.Tests), rep.Duration.Seconds())
+	for _, n := range rep.Notes {
+		fmt.Fprintln(e.stdout, "   "+n)
+	}
 	week := models.LastCompleteWeek(e.asOf)
 	vals, err := models.Query(e.ctx, st.DB, models.KPIQuery{KPIs: demoHeadline, From: week, To: week})
 	if err != nil {

@@ -245,3 +245,18 @@ func TestKPIErrors(t *testing.T) {
 		t.Fatalf("kpi before build: %v", err)
 	}
 }
+
+// A build as of a date before every stock snapshot says in one line that the stock
+// figures are skipped; a build after the first snapshot does not (issue 15).
+func TestBuildSaysWhenNoStockSnapshotIsBeforeAsOf(t *testing.T) {
+	const note = "no stock snapshot on or before 2026-11-10 (the first is 2026-11-16): stock coverage, stock projection and the stock-based anomalies are skipped for this as-of"
+	flags := buildFixture(t, "../../testdata/kpi/flow", "2026-11-10", nil)
+	out := string(runOK(t, append(flags, "build")...))
+	if strings.Count(out, "no stock snapshot") != 1 || !strings.Contains(out, note+"\n") {
+		t.Errorf("a build before the first snapshot does not say so in one line:\n%s", out)
+	}
+	out = string(runOK(t, append(flags, "--as-of", "2026-11-16", "build")...))
+	if strings.Contains(out, "no stock snapshot") || !strings.Contains(out, "as of 2026-11-16") {
+		t.Errorf("a build on the first snapshot's day says it has none:\n%s", out)
+	}
+}
