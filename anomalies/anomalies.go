@@ -52,39 +52,45 @@ var Severities = []string{"high", "medium", "low"}
 // Anomaly is one entry of the worklist. It marshals as contract.md's `anomalies --format
 // json` objects: fields that do not apply are omitted.
 type Anomaly struct {
-	ID             string         `json:"id"`  // short key people type: orderflow anomalies ack ID
-	Key            string         `json:"key"` // stable key: code and business keys
-	Code           string         `json:"code"`
-	Severity       string         `json:"severity"`
-	OrderID        string         `json:"order_id,omitempty"`
-	LineNo         string         `json:"line_no,omitempty"`
-	ShipmentID     string         `json:"shipment_id,omitempty"`
-	InvoiceID      string         `json:"invoice_id,omitempty"`
-	ClaimID        string         `json:"claim_id,omitempty"`
-	SKU            string         `json:"sku,omitempty"`
-	Site           string         `json:"site,omitempty"`
-	CustomerID     string         `json:"customer_id,omitempty"`
-	DetectedOn     string         `json:"detected_on"`
-	Since          string         `json:"since,omitempty"`
-	Days           *int           `json:"days,omitempty"`      // late, overdue or open for
-	DaysLeft       *int           `json:"days_left,omitempty"` // until the deadline
-	ValueAtStake   *float64       `json:"value_at_stake,omitempty"`
-	Currency       string         `json:"currency,omitempty"`
-	CustomerWeight float64        `json:"customer_weight"`
-	Priority       float64        `json:"priority"`
-	PriorityReason string         `json:"priority_reason"`
-	Status         string         `json:"status"`
-	Reopened       int            `json:"reopened,omitempty"` // times it came back after being resolved
-	FirstSeen      string         `json:"first_seen,omitempty"`
-	State          string         `json:"state"`      // new, open, worsening, acknowledged, resolved, stale
-	AgeDays        int            `json:"age_days"`   // since when the condition holds
-	Item           string         `json:"item"`       // the cause it belongs to: its code and order, shipment or invoice
-	ItemLines      int            `json:"item_lines"` // anomalies of that item
-	ItemRank       int            `json:"item_rank"`  // the item's rank in its list (worklist or stale)
-	Bucket         string         `json:"list"`       // worklist, stale (data to clean up) or resolved
-	Message        string         `json:"message"`
-	Remedy         string         `json:"remedy,omitempty"`
-	Facts          map[string]any `json:"-"` // every column of anomaly_list, for reports
+	ID         string `json:"id"`  // short key people type: orderflow anomalies ack ID
+	Key        string `json:"key"` // stable key: code and business keys
+	Code       string `json:"code"`
+	Severity   string `json:"severity"`
+	OrderID    string `json:"order_id,omitempty"`
+	LineNo     string `json:"line_no,omitempty"`
+	ShipmentID string `json:"shipment_id,omitempty"`
+	InvoiceID  string `json:"invoice_id,omitempty"`
+	ClaimID    string `json:"claim_id,omitempty"`
+	SKU        string `json:"sku,omitempty"`
+	Site       string `json:"site,omitempty"`
+	CustomerID string `json:"customer_id,omitempty"`
+	DetectedOn string `json:"detected_on"`
+	Since      string `json:"since,omitempty"`
+	Days       *int   `json:"days,omitempty"`      // late, overdue or open for
+	DaysLeft   *int   `json:"days_left,omitempty"` // until the deadline
+	// ValueAtStake is in ReportingCurrency, converted from the document's amount
+	// (ValueAtStakeDoc, in Currency) at the rate of the order or event date; nil with
+	// FXMissing when no rate served that date (it then counts in no total).
+	ValueAtStake      *float64       `json:"value_at_stake,omitempty"`
+	ReportingCurrency string         `json:"reporting_currency,omitempty"`
+	ValueAtStakeDoc   *float64       `json:"value_at_stake_doc,omitempty"`
+	Currency          string         `json:"currency,omitempty"`
+	FXMissing         bool           `json:"fx_missing,omitempty"`
+	CustomerWeight    float64        `json:"customer_weight"`
+	Priority          float64        `json:"priority"`
+	PriorityReason    string         `json:"priority_reason"`
+	Status            string         `json:"status"`
+	Reopened          int            `json:"reopened,omitempty"` // times it came back after being resolved
+	FirstSeen         string         `json:"first_seen,omitempty"`
+	State             string         `json:"state"`      // new, open, worsening, acknowledged, resolved, stale
+	AgeDays           int            `json:"age_days"`   // since when the condition holds
+	Item              string         `json:"item"`       // the cause it belongs to: its code and order, shipment or invoice
+	ItemLines         int            `json:"item_lines"` // anomalies of that item
+	ItemRank          int            `json:"item_rank"`  // the item's rank in its list (worklist or stale)
+	Bucket            string         `json:"list"`       // worklist, stale (data to clean up) or resolved
+	Message           string         `json:"message"`
+	Remedy            string         `json:"remedy,omitempty"`
+	Facts             map[string]any `json:"-"` // every column of anomaly_list, for reports
 }
 
 // Filter narrows List. Empty fields do not filter.
@@ -160,7 +166,7 @@ func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Ti
 		step := time.Now()
 		defer func() { rep.StateTime = time.Since(step) - rep.ListTime }()
 		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE anomaly_list AS
-			SELECT d.*, p.built_at AS model_built_at FROM anomaly_detected d CROSS JOIN params p`); err != nil {
+			SELECT d.*, p.built_at AS model_built_at, p.reporting_currency FROM anomaly_detected d CROSS JOIN params p`); err != nil {
 			return fmt.Errorf("cannot compute the anomalies (sql/models/anomalies): %w", err)
 		}
 		if err := checkUniqueKeys(ctx, tx); err != nil {
@@ -369,6 +375,11 @@ func (f facts) anomaly(lang string) Anomaly {
 		v := f.float("value_at_stake")
 		a.ValueAtStake = &v
 	}
+	if f.has("value_at_stake_doc") {
+		v := f.float("value_at_stake_doc")
+		a.ValueAtStakeDoc = &v
+	}
+	a.ReportingCurrency, a.FXMissing = f.str("reporting_currency"), f.bool("fx_missing")
 	lang = langOf(lang)
 	t := texts[lang][a.Code]
 	if t.message != nil {

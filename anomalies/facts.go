@@ -102,8 +102,35 @@ func (s say) num(v float64) string {
 	return i18n.Number(s.lang, v, 2)
 }
 
-// money writes an amount in the anomaly's currency.
-func (s say) money(k string) string { return s.amount(s.f.float(k)) }
+// money writes an amount in the anomaly's currency (its document's: messages and
+// remedies speak the currency the invoice or credit note will be in). The value at
+// stake in it is value_at_stake_doc; value_at_stake is that value converted to the
+// reporting currency (a row without value_at_stake_doc predates the conversion).
+func (s say) money(k string) string {
+	if k == "value_at_stake_doc" && !s.has(k) {
+		k = "value_at_stake"
+	}
+	return s.amount(s.f.float(k))
+}
+
+// stake writes the value at stake in the reporting currency, with the document's
+// amount where its currency differs ("€3,690 (USD 4,000)"), or the document's amount
+// and "no rate" when it could not be converted.
+func (s say) stake() string {
+	rc, cur := s.str("reporting_currency"), s.str("currency")
+	if s.bool("fx_missing") {
+		return s.money("value_at_stake_doc") + s.pick(" (no exchange rate)", " (pas de taux de change)")
+	}
+	v := s.float("value_at_stake")
+	if rc == "" || cur == "" || cur == rc {
+		return s.amount(v)
+	}
+	decimals := 0
+	if math.Abs(v) < 100 && v != math.Trunc(v) {
+		decimals = 2
+	}
+	return i18n.Money(s.lang, v, rc, decimals) + " (" + s.money("value_at_stake_doc") + ")"
+}
 
 func (s say) amount(v float64) string {
 	decimals := 0
@@ -178,8 +205,8 @@ func (s say) priorityReason() string {
 	default:
 		parts = append(parts, s.pick("no deadline (×1)", "sans échéance (×1)"))
 	}
-	if s.float("value_at_stake") >= 1 {
-		parts = append(parts, s.money("value_at_stake"))
+	if math.Max(s.float("value_at_stake"), s.float("value_at_stake_doc")) >= 1 {
+		parts = append(parts, s.stake())
 	} else {
 		parts = append(parts, s.pick("no value at stake (×1)", "pas de montant en jeu (×1)"))
 	}

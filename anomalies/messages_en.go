@@ -30,7 +30,7 @@ var textsEN = map[string]text{
 					s.qty("shipped_qty"), s.qty("ordered_qty"), s.str("shipment_id"), s.date("ship_date"))
 			}
 			return fmt.Sprintf("%s is closed in the ERP, but %s: %s missing, worth %s.",
-				capital(s.line()), shipped, s.qty("gap_qty"), s.money("value_at_stake"))
+				capital(s.line()), shipped, s.qty("gap_qty"), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			return fmt.Sprintf("Ship the missing %s, or agree a credit note with the customer; then correct the line in the ERP.", s.qty("gap_qty"))
@@ -39,10 +39,10 @@ var textsEN = map[string]text{
 	"over_shipment": {
 		message: func(s say) string {
 			return fmt.Sprintf("%s: %s shipped against %s ordered, %s too many (worth %s); %s invoiced.",
-				capital(s.line()), s.qty("shipped_qty"), s.qty("ordered_qty"), s.qty("gap_qty"), s.money("value_at_stake"), s.qty("invoiced_qty"))
+				capital(s.line()), s.qty("shipped_qty"), s.qty("ordered_qty"), s.qty("gap_qty"), s.money("value_at_stake_doc"), s.qty("invoiced_qty"))
 		},
 		remedy: func(s say) string {
-			return fmt.Sprintf("Invoice the extra %s (%s) with the customer's agreement, or arrange their return.", s.qty("gap_qty"), s.money("value_at_stake"))
+			return fmt.Sprintf("Invoice the extra %s (%s) with the customer's agreement, or arrange their return.", s.qty("gap_qty"), s.money("value_at_stake_doc"))
 		},
 	},
 	"shipped_not_invoiced": {
@@ -57,25 +57,25 @@ var textsEN = map[string]text{
 	"invoice_qty_mismatch": {
 		message: func(s say) string {
 			return fmt.Sprintf("%s: %s invoiced (latest invoice %s) but %s shipped, a gap of %s worth %s.",
-				capital(s.line()), s.qty("invoiced_qty"), s.str("invoice_id"), s.qty("shipped_qty"), s.num(abs(s.float("gap_qty"))), s.money("value_at_stake"))
+				capital(s.line()), s.qty("invoiced_qty"), s.str("invoice_id"), s.qty("shipped_qty"), s.num(abs(s.float("gap_qty"))), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.float("gap_qty") > 0 {
-				return fmt.Sprintf("Issue a credit note for the %s invoiced but not shipped (%s), or ship them.", s.qty("gap_qty"), s.money("value_at_stake"))
+				return fmt.Sprintf("Issue a credit note for the %s invoiced but not shipped (%s), or ship them.", s.qty("gap_qty"), s.money("value_at_stake_doc"))
 			}
-			return fmt.Sprintf("Invoice the %s shipped but not billed (%s).", s.num(-s.float("gap_qty")), s.money("value_at_stake"))
+			return fmt.Sprintf("Invoice the %s shipped but not billed (%s).", s.num(-s.float("gap_qty")), s.money("value_at_stake_doc"))
 		},
 	},
 	"invoice_price_mismatch": {
 		message: func(s say) string {
 			return fmt.Sprintf("Invoice %s (%s): amount %s for %s × %s = %s, a gap of %s.",
-				s.str("invoice_id"), s.line(), s.money("amount"), s.qty("invoiced_qty"), s.money("unit_price"), s.money("expected_amount"), s.money("value_at_stake"))
+				s.str("invoice_id"), s.line(), s.money("amount"), s.qty("invoiced_qty"), s.money("unit_price"), s.money("expected_amount"), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.float("amount") > s.float("expected_amount") {
-				return fmt.Sprintf("Issue a credit note for %s, unless the order's price is the one to correct.", s.money("value_at_stake"))
+				return fmt.Sprintf("Issue a credit note for %s, unless the order's price is the one to correct.", s.money("value_at_stake_doc"))
 			}
-			return fmt.Sprintf("Issue a complementary invoice for %s, unless the order's price is the one to correct.", s.money("value_at_stake"))
+			return fmt.Sprintf("Issue a complementary invoice for %s, unless the order's price is the one to correct.", s.money("value_at_stake_doc"))
 		},
 	},
 	"delivery_before_ship": {
@@ -117,7 +117,7 @@ var textsEN = map[string]text{
 	"orphan_claim": {
 		message: func(s say) string {
 			return fmt.Sprintf("Claim %s (%s, opened on %s, cost %s) refers to %s.",
-				s.str("claim_id"), s.str("claim_type"), s.date("opened_date"), s.money("value_at_stake"), orphanRefEN(s))
+				s.str("claim_id"), s.str("claim_type"), s.date("opened_date"), s.money("value_at_stake_doc"), orphanRefEN(s))
 		},
 		remedy: func(s say) string {
 			return "Attach the claim to the right order and line, so that its cost counts against them."
@@ -136,7 +136,7 @@ var textsEN = map[string]text{
 		message: func(s say) string {
 			m := fmt.Sprintf("%s was due on %s: %s late, %s of %s shipped, %s still to ship, worth %s.",
 				capital(s.line()), s.date("due_date"), s.days(s.int("days")), s.qty("shipped_qty"), s.qty("ordered_qty"),
-				s.qty("gap_qty"), s.money("value_at_stake"))
+				s.qty("gap_qty"), s.money("value_at_stake_doc"))
 			if s.str("line_status") == "closed" {
 				m += " The ERP has closed the line although it is short."
 			}
@@ -186,7 +186,7 @@ var textsEN = map[string]text{
 			default:
 				what = fmt.Sprintf("is planned to ship on %s, after the latest shipment date of its letter of credit (%s)", s.date("planned_ship_date"), s.date("lc_date"))
 			}
-			return fmt.Sprintf("%s %s. The bank may refuse the documents: %s at stake.", capital(s.line()), what, s.money("value_at_stake"))
+			return fmt.Sprintf("%s %s. The bank may refuse the documents: %s at stake.", capital(s.line()), what, s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.str("lc_reason") == "shipped_after" {
@@ -201,19 +201,19 @@ var textsEN = map[string]text{
 			if !s.has("shipment_id") {
 				if expired {
 					return fmt.Sprintf("The letter of credit of order %s expired on %s (%s ago) with %s still to ship: the bank will not pay for goods shipped now.",
-						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake"))
+						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake_doc"))
 				}
 				return fmt.Sprintf("The letter of credit of order %s expires on %s, less than %d days from now, with %s still to ship.",
-					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake"))
+					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake_doc"))
 			}
 			if expired {
 				return fmt.Sprintf("Shipment %s of order %s left on %s; its letter of credit expired on %s (%s ago), %s before the %d days for presenting the documents ran out; %s at stake.",
 					s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("lc_expiry_date"), s.days(s.int("days")),
-					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake"))
+					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake_doc"))
 			}
 			return fmt.Sprintf("Shipment %s of order %s left on %s: its documents may reach the bank until %s, but the letter of credit expires on %s (%s earlier); %s at stake.",
 				s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("presentation_due"), s.date("lc_expiry_date"),
-				s.days(s.int("days_short")), s.money("value_at_stake"))
+				s.days(s.int("days_short")), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			switch {

@@ -14,7 +14,7 @@ var textsFR = map[string]text{
 					s.qty("shipped_qty"), s.qty("ordered_qty"), s.str("shipment_id"), s.date("ship_date"))
 			}
 			return fmt.Sprintf("%s est soldée dans l'ERP, mais %s : il manque %s, soit %s.",
-				capital(s.line()), shipped, s.qty("gap_qty"), s.money("value_at_stake"))
+				capital(s.line()), shipped, s.qty("gap_qty"), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			return fmt.Sprintf("Expédier les %s manquants, ou convenir d'un avoir avec le client ; puis corriger la ligne dans l'ERP.", s.qty("gap_qty"))
@@ -23,10 +23,10 @@ var textsFR = map[string]text{
 	"over_shipment": {
 		message: func(s say) string {
 			return fmt.Sprintf("%s : %s expédiés pour %s commandés, %s de trop (soit %s) ; %s facturés.",
-				capital(s.line()), s.qty("shipped_qty"), s.qty("ordered_qty"), s.qty("gap_qty"), s.money("value_at_stake"), s.qty("invoiced_qty"))
+				capital(s.line()), s.qty("shipped_qty"), s.qty("ordered_qty"), s.qty("gap_qty"), s.money("value_at_stake_doc"), s.qty("invoiced_qty"))
 		},
 		remedy: func(s say) string {
-			return fmt.Sprintf("Facturer les %s en plus (%s) avec l'accord du client, ou organiser leur retour.", s.qty("gap_qty"), s.money("value_at_stake"))
+			return fmt.Sprintf("Facturer les %s en plus (%s) avec l'accord du client, ou organiser leur retour.", s.qty("gap_qty"), s.money("value_at_stake_doc"))
 		},
 	},
 	"shipped_not_invoiced": {
@@ -41,25 +41,25 @@ var textsFR = map[string]text{
 	"invoice_qty_mismatch": {
 		message: func(s say) string {
 			return fmt.Sprintf("%s : %s facturés (dernière facture %s) mais %s expédiés, un écart de %s soit %s.",
-				capital(s.line()), s.qty("invoiced_qty"), s.str("invoice_id"), s.qty("shipped_qty"), s.num(abs(s.float("gap_qty"))), s.money("value_at_stake"))
+				capital(s.line()), s.qty("invoiced_qty"), s.str("invoice_id"), s.qty("shipped_qty"), s.num(abs(s.float("gap_qty"))), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.float("gap_qty") > 0 {
-				return fmt.Sprintf("Émettre un avoir pour les %s facturés mais non expédiés (%s), ou les expédier.", s.qty("gap_qty"), s.money("value_at_stake"))
+				return fmt.Sprintf("Émettre un avoir pour les %s facturés mais non expédiés (%s), ou les expédier.", s.qty("gap_qty"), s.money("value_at_stake_doc"))
 			}
-			return fmt.Sprintf("Facturer les %s expédiés mais non facturés (%s).", s.num(-s.float("gap_qty")), s.money("value_at_stake"))
+			return fmt.Sprintf("Facturer les %s expédiés mais non facturés (%s).", s.num(-s.float("gap_qty")), s.money("value_at_stake_doc"))
 		},
 	},
 	"invoice_price_mismatch": {
 		message: func(s say) string {
 			return fmt.Sprintf("Facture %s (%s) : montant %s pour %s × %s = %s, un écart de %s.",
-				s.str("invoice_id"), s.line(), s.money("amount"), s.qty("invoiced_qty"), s.money("unit_price"), s.money("expected_amount"), s.money("value_at_stake"))
+				s.str("invoice_id"), s.line(), s.money("amount"), s.qty("invoiced_qty"), s.money("unit_price"), s.money("expected_amount"), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.float("amount") > s.float("expected_amount") {
-				return fmt.Sprintf("Émettre un avoir de %s, sauf si c'est le prix de la commande qu'il faut corriger.", s.money("value_at_stake"))
+				return fmt.Sprintf("Émettre un avoir de %s, sauf si c'est le prix de la commande qu'il faut corriger.", s.money("value_at_stake_doc"))
 			}
-			return fmt.Sprintf("Émettre une facture complémentaire de %s, sauf si c'est le prix de la commande qu'il faut corriger.", s.money("value_at_stake"))
+			return fmt.Sprintf("Émettre une facture complémentaire de %s, sauf si c'est le prix de la commande qu'il faut corriger.", s.money("value_at_stake_doc"))
 		},
 	},
 	"delivery_before_ship": {
@@ -101,7 +101,7 @@ var textsFR = map[string]text{
 	"orphan_claim": {
 		message: func(s say) string {
 			return fmt.Sprintf("La réclamation %s (%s, ouverte le %s, coût %s) renvoie à %s.",
-				s.str("claim_id"), s.str("claim_type"), s.date("opened_date"), s.money("value_at_stake"), orphanRefFR(s))
+				s.str("claim_id"), s.str("claim_type"), s.date("opened_date"), s.money("value_at_stake_doc"), orphanRefFR(s))
 		},
 		remedy: func(s say) string {
 			return "Rattacher la réclamation à la bonne commande et à la bonne ligne, pour que son coût leur soit imputé."
@@ -120,7 +120,7 @@ var textsFR = map[string]text{
 		message: func(s say) string {
 			m := fmt.Sprintf("%s était due le %s : %s de retard, %s expédiés sur %s, %s à expédier encore, soit %s.",
 				capital(s.line()), s.date("due_date"), s.days(s.int("days")), s.qty("shipped_qty"), s.qty("ordered_qty"),
-				s.qty("gap_qty"), s.money("value_at_stake"))
+				s.qty("gap_qty"), s.money("value_at_stake_doc"))
 			if s.str("line_status") == "closed" {
 				m += " L'ERP a soldé la ligne alors qu'elle est incomplète."
 			}
@@ -170,7 +170,7 @@ var textsFR = map[string]text{
 			default:
 				what = fmt.Sprintf("doit partir le %s, après la date limite d'expédition de son crédit documentaire (%s)", s.date("planned_ship_date"), s.date("lc_date"))
 			}
-			return fmt.Sprintf("%s %s. La banque peut refuser les documents : %s en jeu.", capital(s.line()), what, s.money("value_at_stake"))
+			return fmt.Sprintf("%s %s. La banque peut refuser les documents : %s en jeu.", capital(s.line()), what, s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			if s.str("lc_reason") == "shipped_after" {
@@ -185,19 +185,19 @@ var textsFR = map[string]text{
 			if !s.has("shipment_id") {
 				if expired {
 					return fmt.Sprintf("Le crédit documentaire de la commande %s a expiré le %s (il y a %s) et %s restent à expédier : la banque ne paiera pas des marchandises expédiées maintenant.",
-						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake"))
+						s.str("order_id"), s.date("lc_expiry_date"), s.days(s.int("days")), s.money("value_at_stake_doc"))
 				}
 				return fmt.Sprintf("Le crédit documentaire de la commande %s expire le %s, dans moins de %d jours, et %s restent à expédier.",
-					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake"))
+					s.str("order_id"), s.date("lc_expiry_date"), lcDays(s), s.money("value_at_stake_doc"))
 			}
 			if expired {
 				return fmt.Sprintf("L'expédition %s de la commande %s est partie le %s ; son crédit documentaire a expiré le %s (il y a %s), %s avant la fin des %d jours de présentation des documents ; %s en jeu.",
 					s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("lc_expiry_date"), s.days(s.int("days")),
-					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake"))
+					s.days(s.int("days_short")), lcDays(s), s.money("value_at_stake_doc"))
 			}
 			return fmt.Sprintf("L'expédition %s de la commande %s est partie le %s : ses documents peuvent être présentés jusqu'au %s, mais le crédit documentaire expire le %s (%s plus tôt) ; %s en jeu.",
 				s.str("shipment_id"), s.str("order_id"), s.date("ship_date"), s.date("presentation_due"), s.date("lc_expiry_date"),
-				s.days(s.int("days_short")), s.money("value_at_stake"))
+				s.days(s.int("days_short")), s.money("value_at_stake_doc"))
 		},
 		remedy: func(s say) string {
 			switch {

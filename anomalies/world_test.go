@@ -246,9 +246,10 @@ func TestWorldFacts(t *testing.T) {
 	f("shipped_not_invoiced/O04/10", 14, -1, 1000, "medium", "2026-03-02")
 	// 1,100.00 billed for 100 x 10.00
 	f("invoice_price_mismatch/I07/O07/10", 13, -1, 100, "medium", "2026-03-03")
-	// shipped 2 March + 21 days = 23 March, after the expiry of 15 March (1 day ago)
-	f("lc_expiry_risk/O19/S19", 1, -1, 1000, "high", "2026-03-02")
-	f("lc_shipment_date_risk/O17/10", 6, -1, 1000, "high", "2026-03-10")
+	// shipped 2 March + 21 days = 23 March, after the expiry of 15 March (1 day ago);
+	// USD 1,000 at 1.25 USD per euro (fx_rates.csv) is €800
+	f("lc_expiry_risk/O19/S19", 1, -1, 800, "high", "2026-03-02")
+	f("lc_shipment_date_risk/O17/10", 6, -1, 800, "high", "2026-03-10")
 	f("short_shipment/O02/10", 28, -1, 200, "medium", "2026-02-16")
 
 	lb := byKey["late_backlog/O12/10"]

@@ -15,14 +15,21 @@ import (
 
 // Config is the whole of orderflow.yaml. Zero values are replaced by Default's.
 type Config struct {
-	DB        string     `yaml:"db"`
-	Lang      string     `yaml:"lang"`      // en or fr
-	TimeZone  string     `yaml:"time_zone"` // IANA name, default Europe/Paris
-	WeekStart string     `yaml:"week_start"`
-	KPI       KPIConfig  `yaml:"kpi"`
-	Anomalies Thresholds `yaml:"anomalies"`
-	Sources   []Source   `yaml:"sources"`
-	Profiles  []string   `yaml:"profiles"` // extra profile YAML files or folders
+	DB        string `yaml:"db"`
+	Lang      string `yaml:"lang"`      // en or fr
+	TimeZone  string `yaml:"time_zone"` // IANA name, default Europe/Paris
+	WeekStart string `yaml:"week_start"`
+	// ReportingCurrency is the one currency every money figure is shown in (ISO 4217,
+	// default EUR): an amount in another currency is converted at the rate of its
+	// event's date (fx_rates), and left out of totals, shown unconverted, when no rate
+	// of its currency is at most FXRateMaxAgeDays older than that date (default 7: the
+	// ECB publishes no rate on weekends and its holidays).
+	ReportingCurrency string     `yaml:"reporting_currency"`
+	FXRateMaxAgeDays  int        `yaml:"fx_rate_max_age_days"`
+	KPI               KPIConfig  `yaml:"kpi"`
+	Anomalies         Thresholds `yaml:"anomalies"`
+	Sources           []Source   `yaml:"sources"`
+	Profiles          []string   `yaml:"profiles"` // extra profile YAML files or folders
 	// Sites maps a site as an extract writes it (a warehouse name such as "Lyon", an
 	// Odoo External ID, a plant text) to the site code the stock extracts use ("LYO").
 	// Without an entry, a stock location path such as "LYO/Stock/Shelf 2" stands for
@@ -203,10 +210,12 @@ type Recipient struct {
 // Default is the configuration used when no orderflow.yaml exists.
 func Default() Config {
 	return Config{
-		DB:        "orderflow.duckdb",
-		Lang:      "en",
-		TimeZone:  "Europe/Paris",
-		WeekStart: "monday",
+		DB:                "orderflow.duckdb",
+		Lang:              "en",
+		TimeZone:          "Europe/Paris",
+		WeekStart:         "monday",
+		ReportingCurrency: "EUR",
+		FXRateMaxAgeDays:  7,
 		KPI: KPIConfig{
 			DeliveryBasis:      "incoterm",
 			CoverageTargetDays: 14,
@@ -255,6 +264,8 @@ func Load(path string, required bool) (Config, error) {
 	return cfg, nil
 }
 
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
 // Validate checks the values that would otherwise fail later and far from their cause.
 func (c Config) Validate() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
@@ -267,6 +278,12 @@ func (c Config) Validate() error {
 	}
 	if c.KPI.QtyTolerance < 0 || c.KPI.QtyTolerance >= 1 {
 		return fmt.Errorf("kpi.qty_tolerance %v must be between 0 and 1 (0.02 means 2%%)", c.KPI.QtyTolerance)
+	}
+	if !currencyCode.MatchString(c.ReportingCurrency) {
+		return fmt.Errorf("reporting_currency %q must be an ISO 4217 code of three capital letters, such as EUR, USD or GBP", c.ReportingCurrency)
+	}
+	if c.FXRateMaxAgeDays < 0 || c.FXRateMaxAgeDays > 366 {
+		return fmt.Errorf("fx_rate_max_age_days %d must be between 0 and 366 (days a rate stays usable after its date)", c.FXRateMaxAgeDays)
 	}
 	switch c.Lang {
 	case "en", "fr":

@@ -19,6 +19,7 @@ var canonicalKeys = map[string][]string{
 	"stock":       {"snapshot_date", "site", "sku"},
 	"claims":      {"claim_id"},
 	"documents":   {"order_id", "shipment_id", "doc_type"},
+	"fx_rates":    {"rate_date", "currency"},
 }
 
 // CanonicalKeys returns the business key of a canonical entity (nil when there is no
@@ -27,7 +28,7 @@ var canonicalKeys = map[string][]string{
 func CanonicalKeys(entity string) []string { return canonicalKeys[entity] }
 
 // entityOrder is the order files of one folder are loaded in: masters before transactions.
-var entityOrder = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims", "documents"}
+var entityOrder = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims", "documents", "fx_rates"}
 
 func entityNames() []string {
 	out := make([]string, 0, len(canonicalKeys))

@@ -42,6 +42,7 @@ type FileResult struct {
 	RowsLoaded   int64
 	RowsRejected int64
 	RowsWarned   int64 // loaded rows with a sanity warning (load_warnings)
+	EmptyCells   int64 // ECB rate files: N/A cells, no rate, neither loaded nor rejected
 	Skipped      bool  // already loaded (same checksum)
 	Err          error
 	Duration     time.Duration

@@ -175,8 +175,52 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 			rep.Notes = append(rep.Notes, note)
 		}
 	}
+	if _, ok := p.Model("fx_unconverted"); ok {
+		note, err := fxNote(ctx, db)
+		if err != nil {
+			return rep, err
+		}
+		if note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
+	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// fxNote says, in one sentence, which amounts no exchange rate could convert to the
+// reporting currency (fx_unconverted): they are left out of the money figures, which
+// would otherwise read as complete.
+func fxNote(ctx context.Context, db querier) (string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, min(first_date) OVER (), max(last_date) OVER (),
+			(SELECT reporting_currency FROM params), (SELECT fx_rate_max_age_days FROM params)
+		FROM fx_unconverted ORDER BY CASE amounts WHEN 'order_lines' THEN 0 WHEN 'shipments' THEN 1 WHEN 'claims' THEN 2 ELSE 3 END, currency`)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the amounts left unconverted (fx_unconverted): %w", err)
+	}
+	defer rows.Close()
+	noun := map[string]string{"order_lines": "order line(s)", "shipments": "shipment(s)", "claims": "claim(s)", "anomalies": "anomaly value(s)"}
+	var parts []string
+	var first, last sql.NullTime
+	var cur string
+	var age int
+	for rows.Next() {
+		var kind, currency string
+		var n int64
+		if err := rows.Scan(&kind, &currency, &n, &first, &last, &cur, &age); err != nil {
+			return "", err
+		}
+		parts = append(parts, fmt.Sprintf("%d %s in %s", n, noun[kind], currency))
+	}
+	if err := rows.Err(); err != nil || len(parts) == 0 {
+		return "", err
+	}
+	span := ""
+	if first.Valid && last.Valid {
+		span = fmt.Sprintf(" (dated %s to %s)", first.Time.Format(time.DateOnly), last.Time.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("no exchange rate to %s at most %d day(s) before their date for %s%s: their amounts are left out of every money figure and total, not added as if in %s; load the rates (the ECB's eurofxref-hist.csv as published, or a rate_date,currency,rate file) with orderflow ingest, then build again",
+		cur, age, strings.Join(parts, ", "), span, cur), nil
 }
 
 // stockNote says when stock snapshots exist but none is on or before asOf: the stock
@@ -483,6 +527,10 @@ func writeParams(ctx context.Context, db querier, table string, cfg config.Confi
 	if k.DemandWindowDays <= 0 {
 		k.DemandWindowDays = def.DemandWindowDays
 	}
+	cur := cfg.ReportingCurrency
+	if cur == "" {
+		cur = config.Default().ReportingCurrency
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE `+quoteIdent(table)+` (
 		as_of                DATE NOT NULL,     -- only what is due before it counts
 		late_tolerance_days  INTEGER NOT NULL,  -- deadline = due_date + late_tolerance_days
@@ -497,14 +545,17 @@ func writeParams(ctx context.Context, db querier, table string, cfg config.Confi
 		document_lead_days   INTEGER NOT NULL,
 		lc_presentation_days INTEGER NOT NULL,
 		price_tolerance      DOUBLE NOT NULL,
+		reporting_currency   VARCHAR NOT NULL,  -- every money figure is converted to it (fx_day)
+		fx_rate_max_age_days INTEGER NOT NULL,  -- a rate serves the days up to this many after its date
 		built_at             TIMESTAMP NOT NULL)`); err != nil {
 		return fmt.Errorf("cannot create the params table: %w", err)
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` VALUES (CAST(? AS DATE), ?, ?, CAST(? AS DECIMAL(9,6)), ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)`,
+	_, err := db.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` VALUES (CAST(? AS DATE), ?, ?, CAST(? AS DECIMAL(9,6)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)`,
 		asOf.Format(time.DateOnly), k.LateToleranceDays, k.EarlyToleranceDays,
 		strconv.FormatFloat(k.QtyTolerance, 'f', -1, 64), k.DeliveryBasis,
 		k.CoverageTargetDays, k.OverstockDays, k.DemandWindowDays,
-		a.InvoiceDelayDays, a.DueSoonDays, a.DocumentLeadDays, a.LCPresentationDays, a.PriceTolerance)
+		a.InvoiceDelayDays, a.DueSoonDays, a.DocumentLeadDays, a.LCPresentationDays, a.PriceTolerance,
+		cur, cfg.FXRateMaxAgeDays)
 	if err != nil {
 		return fmt.Errorf("cannot write the params table: %w", err)
 	}

@@ -494,8 +494,8 @@ func (r *AnomalyReport) itemView(it Item) anomalyView {
 				break
 			}
 			o := refOf(a, true)
-			if a.ValueAtStake != nil {
-				o += " (" + i18n.Money(l, *a.ValueAtStake, currencyOf(a, r.Currency), 0) + ")"
+			if s := stakeText(l, a, r.Currency); s != "" {
+				o += " (" + s + ")"
 			}
 			others = append(others, o)
 		}

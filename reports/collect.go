@@ -472,17 +472,18 @@ func (f *Facts) Label(lang, dim, value string) string {
 	return dimLabel(lang, f.Labels, dim, value)
 }
 
+// mainCurrency is the reporting currency of the last build (params): every money
+// figure of the models is in it. Before any build, the config's default (EUR).
 func mainCurrency(ctx context.Context, db *sql.DB) (string, error) {
 	var cur sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT currency FROM orders WHERE currency IS NOT NULL
-		GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`).Scan(&cur)
+	err := db.QueryRowContext(ctx, `SELECT reporting_currency FROM params`).Scan(&cur)
 	if err != nil && err != sql.ErrNoRows {
-		return "", fmt.Errorf("cannot read the currency of the orders: %w", err)
+		return "", fmt.Errorf("cannot read the reporting currency of the last build (params): %w; run orderflow build", err)
 	}
 	if !cur.Valid || cur.String == "" {
-		return "EUR", nil
+		return config.Default().ReportingCurrency, nil
 	}
-	return strings.ToUpper(strings.TrimSpace(cur.String)), nil
+	return cur.String, nil
 }
 
 // labels reads how the customers read (the customer dimension holds their ids):

@@ -184,7 +184,7 @@ func claimsPareto(ctx context.Context, db *sql.DB, f *Facts, dim, from, to strin
 		if err != nil {
 			return nil, err
 		}
-		if !hasAll(cols, []string{dim, "week", "cost"}) {
+		if !hasAll(cols, []string{dim, "week", "cost", "fx_rate"}) {
 			return nil, nil
 		}
 		where, fargs, ok := filterWhere(cols, f.Filters)
@@ -194,7 +194,7 @@ func claimsPareto(ctx context.Context, db *sql.DB, f *Facts, dim, from, to strin
 		fd, _ := models.ParseWeek(from)
 		td, _ := models.ParseWeek(to)
 		args := append([]any{fd.Format(time.DateOnly), td.Format(time.DateOnly)}, fargs...)
-		rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT coalesce(CAST(%s AS VARCHAR), '(none)'), count(*), coalesce(sum(cost), 0)
+		rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT coalesce(CAST(%s AS VARCHAR), '(none)'), count(*), coalesce(sum(cost * fx_rate), 0)
 			FROM kpi_claims WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND %s GROUP BY 1`, quoteIdent(dim), where),
 			args...)
 		if err != nil {

@@ -400,12 +400,32 @@ func refOf(a anomaliesAnomaly, withLine bool) string {
 	return ref
 }
 
-// currencyOf is the currency of an anomaly's value, else the report's.
+// currencyOf is the currency of an anomaly's value at stake: the reporting currency it
+// was converted to, else the report's.
 func currencyOf(a anomaliesAnomaly, currency string) string {
-	if a.Currency != "" {
-		return a.Currency
+	if a.ReportingCurrency != "" {
+		return a.ReportingCurrency
 	}
 	return currency
+}
+
+// stakeText writes an anomaly's value at stake in the reporting currency, followed by
+// the document's amount where its currency differs ("€3,690 (USD 4,000)"); an amount no
+// rate could convert reads in its own currency with "no exchange rate", and counts in
+// no total.
+func stakeText(l string, a anomaliesAnomaly, currency string) string {
+	if a.FXMissing && a.ValueAtStakeDoc != nil {
+		return i18n.Money(l, *a.ValueAtStakeDoc, a.Currency, 0) + " (" + i18n.T(l, "report.fx.no_rate") + ")"
+	}
+	if a.ValueAtStake == nil {
+		return ""
+	}
+	cur := currencyOf(a, currency)
+	s := i18n.Money(l, *a.ValueAtStake, cur, 0)
+	if a.Currency != "" && a.Currency != cur && a.ValueAtStakeDoc != nil {
+		s += " (" + i18n.Money(l, *a.ValueAtStakeDoc, a.Currency, 0) + ")"
+	}
+	return s
 }
 
 func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string) string, currency string) anomalyView {
@@ -423,9 +443,7 @@ func anomalyViewOf(l string, rank int, a anomaliesAnomaly, customer func(string)
 		v.State, v.StateText = a.State, i18n.T(l, "state."+a.State)
 		v.Age = i18n.Number(l, float64(a.AgeDays), 0)
 	}
-	if a.ValueAtStake != nil {
-		v.Value = i18n.Money(l, *a.ValueAtStake, cur, 0)
-	}
+	v.Value = stakeText(l, a, cur)
 	if a.Days != nil {
 		v.Days = i18n.Number(l, float64(*a.Days), 0)
 	}

@@ -86,6 +86,9 @@ func printLoadResult(e *env, db queryer, r ingest.FileResult) int {
 			if r.RowsWarned > 0 {
 				printWarnings(e, db, r)
 			}
+			if r.EmptyCells > 0 {
+				fmt.Fprintf(e.stdout, "        %s cell(s) without a rate (N/A) skipped: no rate that day, not a reject\n", groupDigits(r.EmptyCells))
+			}
 		}
 	}
 	return failed

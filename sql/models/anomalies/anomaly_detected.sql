@@ -11,8 +11,14 @@
 --                documents of goods already gone); for a deadline still ahead, 1 / (1 +
 --                days left): due today weighs as 1 day late; 1 for the other codes, whose
 --                age says nothing of urgency (urgency_basis tells which)
---   priority     urgency x value at stake (at least 1) x customer weight (default 1),
---                in the order's currency (no exchange rates are loaded)
+--   priority     urgency x value at stake (at least 1) x customer weight (default 1)
+--   value_at_stake      in the reporting currency (params.reporting_currency): the
+--                value the anomaly model found, in its currency (value_at_stake_doc,
+--                currency), times fx_rate: the order's rate (dim_order: its order
+--                date) when the value is in the order's currency, else the rate of the
+--                anomaly's since date (fx_day; an invoice in another currency). NULL,
+--                with fx_missing, when no rate serves that date: such an anomaly counts
+--                in no total and ranks by its own amount.
 WITH detected AS (
     SELECT * FROM anomaly_short_shipment
     UNION ALL BY NAME SELECT * FROM anomaly_over_shipment
@@ -33,6 +39,23 @@ WITH detected AS (
     UNION ALL BY NAME SELECT * FROM anomaly_incoterm_mode_mismatch
     UNION ALL BY NAME SELECT * FROM anomaly_obsolete_incoterm
     UNION ALL BY NAME SELECT * FROM anomaly_kpi_signal
+),
+converted AS (
+    SELECT
+        d.* REPLACE (d.value_at_stake * x.fx_rate AS value_at_stake),
+        d.value_at_stake                                      AS value_at_stake_doc,
+        x.fx_rate,
+        d.value_at_stake IS NOT NULL AND x.fx_rate IS NULL    AS fx_missing
+    FROM detected d
+    CROSS JOIN params p
+    LEFT JOIN dim_order o ON o.order_id = d.order_id
+    LEFT JOIN fx_day f
+      ON f.currency = d.currency AND d.currency IS DISTINCT FROM o.currency
+     AND f.day = coalesce(d.since, p.as_of)
+    CROSS JOIN LATERAL (SELECT CASE
+        WHEN d.currency IS NULL OR d.currency = p.reporting_currency THEN 1.0
+        WHEN d.currency = o.currency THEN o.fx_rate
+        ELSE f.factor END AS fx_rate) x
 ),
 keyed AS (
     SELECT
@@ -60,7 +83,7 @@ keyed AS (
         -- what can be done for a late or short line (anomaly_remedy)
         r.own_available, r.partial_qty, r.other_site, r.other_available, r.faster_mode,
         r.faster_transit_days, r.current_transit_days, r.faster_arrival, r.meets_due
-    FROM detected d
+    FROM converted d
     LEFT JOIN stg_customers c ON c.customer_id = d.customer_id
     LEFT JOIN anomaly_remedy r
       ON d.code IN ('late_backlog', 'due_soon_short') AND r.order_id = d.order_id AND r.line_no = d.line_no
@@ -69,11 +92,11 @@ SELECT
     left(md5(anomaly_key), 10)                                          AS anomaly_id,
     anomaly_key,
     * EXCLUDE (anomaly_key, severity),
-    CASE WHEN severity = 'medium' AND coalesce(value_at_stake, 0) * customer_weight >= 25000 THEN 'high'
+    CASE WHEN severity = 'medium' AND coalesce(value_at_stake, value_at_stake_doc, 0) * customer_weight >= 25000 THEN 'high'
          ELSE severity END                                              AS severity,
     urgency_basis,
     urgency,
-    urgency * greatest(coalesce(value_at_stake, 0), 1) * customer_weight AS priority
+    urgency * greatest(coalesce(value_at_stake, value_at_stake_doc, 0), 1) * customer_weight AS priority
 FROM (
     SELECT
         *,

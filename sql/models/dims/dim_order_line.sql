@@ -23,6 +23,8 @@ SELECT
     l.status,
     coalesce(o.cut_id, 0::UBIGINT)                                             AS cut_id,
     o.order_date,
+    -- the order's conversion to the reporting currency (dim_order); 1 for an unknown order
+    CASE WHEN o.order_id IS NULL THEN 1.0 ELSE o.fx_rate END            AS fx_rate,
     coalesce(l.promised_date, l.requested_date)                         AS due_date,
     coalesce(l.promised_date, l.requested_date) + p.late_tolerance_days AS deadline,
     -- wide enough for any quantity: DECIMAL(18,4) x DECIMAL(9,6) would overflow past 10^8

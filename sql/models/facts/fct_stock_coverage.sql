@@ -80,7 +80,7 @@ movement AS (
     WHERE r.is_latest AND r.incoming_qty > 0 AND r.incoming_date IS NOT NULL
     UNION ALL
     SELECT r.site, r.sku, r.available_qty, o.due_date, 1,
-           -o.remaining_qty, o.remaining_qty * CAST(o.unit_price AS DOUBLE)
+           -o.remaining_qty, o.remaining_qty * CAST(o.unit_price AS DOUBLE) * o.fx_rate
     FROM int_order_line o
     JOIN dim_cut c USING (cut_id)
     JOIN ranked r ON r.site = c.site AND r.sku = o.sku

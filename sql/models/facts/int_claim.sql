@@ -4,6 +4,8 @@
 -- Cuts: the claimed order's dimensions (cut_id) and the claimed line's SKU; carrier and
 -- transport_mode those of the claimed shipment, else those of the line (its first
 -- delivery), else the order's planned mode.
+-- cost is in the order's currency; fx_rate converts it to the reporting currency at the
+-- rate of the claim's opened date (fx_day), NULL when no rate serves it.
 -- materialized: table
 -- test: unique(claim_id)
 -- test: not_null(cut_id, is_opened, is_open, is_closed, carrier, transport_mode)
@@ -28,7 +30,9 @@ SELECT
     c.responsible,
     c.claimed_qty,
     c.returned_qty,
-    c.cost,
+    c.cost,                                                               -- in the order's currency
+    CASE WHEN o.currency IS NULL OR o.currency = p.reporting_currency THEN 1.0
+         ELSE f.factor END                                                AS fx_rate,
     c.status,
     CAST(date_trunc('week', c.opened_date) AS DATE)                       AS week,
     CAST(date_trunc('week', c.closed_date) AS DATE)                       AS closed_week,
@@ -47,3 +51,4 @@ LEFT JOIN dim_order_cut o ON o.order_id = c.order_id
 LEFT JOIN dim_order_line l ON l.order_id = c.order_id AND l.line_no = c.line_no
 LEFT JOIN int_order_line fl ON fl.line_key = l.line_key -- an integer: cheaper to match than two texts
 LEFT JOIN shipment s ON s.shipment_id = c.shipment_id
+LEFT JOIN fx_day f ON f.currency = o.currency AND f.day = c.opened_date

@@ -16,6 +16,8 @@
 -- line not yet shipped has carrier '(none)' and the order's planned transport mode. (A
 -- line with shipments by several carriers counts once, for the carrier of its first
 -- delivery.)
+-- unit_price stays in the order's currency; fx_rate converts it to the reporting currency
+-- at the order date (dim_order), NULL when unconverted: every money KPI multiplies by it.
 -- Order-level columns (order_*) repeat on each line so that order KPIs can be cut by
 -- line dimensions: an order counts when all its lines are due, in the week of its latest
 -- due date; it is OTIF when every line is; perfect when also without claim and without a
@@ -98,6 +100,7 @@ line_kpi AS MATERIALIZED (
         coalesce(l.deadline < p.as_of, false)                                  AS is_due,
         l.ordered_qty,
         l.unit_price,
+        l.fx_rate,             -- unit_price x fx_rate is in the reporting currency
         -- (not l.required_qty: fct_order_line works it out again for the few rows an
         -- explanation lists, which is cheaper than writing ten million wide decimals)
         coalesce(s.shipment_count, 0)                                          AS shipment_count,

@@ -9,6 +9,9 @@
 -- text). Its week is that of shipped_on, the ship date (else the delivery date).
 -- line_key is the line's (dim_order_line), NULL when the line is unknown; sku the line's,
 -- '(none)' when unknown (an enum, sku_enum).
+-- Money: freight_cost is in the order's currency, like the line's price; fx_rate converts
+-- both to the reporting currency at the rate of the ship date (fx_day), NULL when no rate
+-- serves it; shipped_value is already converted.
 -- materialized: table
 -- (one row per (shipment_id, order_id, line_no) by construction: stg_shipments keeps one
 -- row per key and the joins are on dim_order_line's key and dim_cut's, tested unique;
@@ -33,6 +36,8 @@ WITH shipment AS (
             ELSE s.ship_date IS NULL
         END                    AS event_gap,
         coalesce(s.ship_date, s.delivery_date) AS shipped_on,
+        CASE WHEN c.currency IS NULL OR c.currency = p.reporting_currency THEN 1.0
+             ELSE f.factor END AS fx_rate,
         p.as_of
     FROM (
         -- the enums cast before the join, where the extract's columns are still
@@ -44,6 +49,7 @@ WITH shipment AS (
     CROSS JOIN params p
     LEFT JOIN dim_order_line l USING (order_id, line_no)
     JOIN dim_cut c ON c.cut_id = coalesce(l.cut_id, 0::UBIGINT)
+    LEFT JOIN fx_day f ON f.currency = c.currency AND f.day = coalesce(s.ship_date, s.delivery_date)
 )
 SELECT
     shipment_id,
@@ -63,8 +69,10 @@ SELECT
     shipped_on,
     CAST(date_trunc('week', shipped_on) AS DATE)        AS week,
     coalesce(shipped_on < as_of, false)                 AS is_shipped,
-    shipped_qty * CAST(unit_price AS DOUBLE)            AS shipped_value, -- a DECIMAL product could overflow
-    freight_cost,
+    -- in the reporting currency (a DECIMAL product could overflow)
+    shipped_qty * CAST(unit_price AS DOUBLE) * fx_rate  AS shipped_value,
+    freight_cost,                                       -- in the order's currency
+    fx_rate,
     weight_kg,
     carrier,
     transport_mode

@@ -1,12 +1,15 @@
 -- Shipments shipped before the as-of date, in the ISO week of their ship date (else
 -- delivery date). A ratio only uses shipments where both of its terms are known.
+-- Money in the reporting currency: freight_cost x fx_rate (the rate of the ship date,
+-- int_shipment), shipped_value already converted; an unconverted shipment (no rate)
+-- counts in no money figure.
 -- kpi: freight_cost
---   value: sum(freight_cost)
+--   value: sum(freight_cost * fx_rate)
 -- kpi: freight_cost_per_kg
---   numerator: sum(freight_cost) FILTER (WHERE weight_kg > 0)
---   denominator: sum(weight_kg) FILTER (WHERE freight_cost IS NOT NULL AND weight_kg > 0)
+--   numerator: sum(freight_cost * fx_rate) FILTER (WHERE weight_kg > 0)
+--   denominator: sum(weight_kg) FILTER (WHERE freight_cost * fx_rate IS NOT NULL AND weight_kg > 0)
 -- kpi: freight_cost_share
---   numerator: sum(freight_cost) FILTER (WHERE shipped_value > 0)
+--   numerator: sum(freight_cost * fx_rate) FILTER (WHERE shipped_value > 0)
 --   denominator: sum(shipped_value) FILTER (WHERE freight_cost IS NOT NULL AND shipped_value > 0)
 -- explain: shipment_id, order_id, line_no, shipped_on, carrier, transport_mode, weight_kg, freight_cost, shipped_value
 -- materialized: view

@@ -3,7 +3,7 @@
 -- kpi: open_lines
 --   value: count(*)
 -- kpi: open_order_value
---   value: sum(remaining_qty * CAST(unit_price AS DOUBLE))
+--   value: sum(remaining_qty * CAST(unit_price AS DOUBLE) * fx_rate)
 -- explain: order_id, line_no, customer, sku, due_date, ordered_qty, shipped_qty, remaining_qty, unit_price, is_due
 -- materialized: view
 SELECT * FROM fct_order_line WHERE is_open

@@ -19,8 +19,8 @@
 --   denominator: sum(ordered_qty)
 --   test: between(0, 1)
 -- kpi: value_fill_rate
---   numerator: sum(least(qty_by_deadline, ordered_qty) * CAST(unit_price AS DOUBLE))
---   denominator: sum(ordered_qty * CAST(unit_price AS DOUBLE))
+--   numerator: sum(least(qty_by_deadline, ordered_qty) * CAST(unit_price AS DOUBLE) * fx_rate)
+--   denominator: sum(ordered_qty * CAST(unit_price AS DOUBLE) * fx_rate)
 --   test: between(0, 1)
 -- kpi: delivery_event_gaps
 --   value: sum(event_gaps)
