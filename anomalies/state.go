@@ -188,13 +188,17 @@ type Change struct {
 type Changes struct {
 	AsOf, RefAsOf                                       time.Time
 	New, Worsening, Resolved, Open, Acknowledged, Stale Change
-	Items, StaleItems                                   int // causes on the worklist, on the clean-up list
+	Items, StaleItems                                   int    // causes on the worklist, on the clean-up list
+	Currency                                            string // the values' (the build's reporting currency)
 }
 
 // ReadChanges reads what changed since last week, from anomaly_state and the snapshots.
 // Only anomalies of the customers named count when customers is not empty.
 func ReadChanges(ctx context.Context, db *sql.DB, customers []string) (Changes, error) {
 	var c Changes
+	if err := db.QueryRowContext(ctx, `SELECT reporting_currency FROM params`).Scan(&c.Currency); err != nil {
+		c.Currency = "" // a build before the conversion: the values read as plain numbers
+	}
 	cond, args := "", []any{}
 	if len(customers) > 0 {
 		marks := make([]string, len(customers))

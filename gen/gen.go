@@ -132,7 +132,12 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Files: append(files, truthFile)}
+	// the finance team's exchange rates, up to the last business day before the extract
+	ratesFile, err := writeRates(opts.Out, g.first-60, g.asOf-1, opts.Seed)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Files: append(files, ratesFile, truthFile)}
 	for _, code := range AnomalyCodes {
 		sum.Anomalies = append(sum.Anomalies, AnomalyCount{Code: code, Count: all.count[code]})
 	}

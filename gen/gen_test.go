@@ -902,3 +902,45 @@ func BenchmarkGenerate1M(b *testing.B) {
 		}
 	}
 }
+
+// The rates come as the ECB writes eurofxref-hist.csv: "Date,USD,...," with a trailing
+// comma, newest first, TARGET business days only (2026: no Good Friday 3 April, no
+// Easter Monday 6 April, no 1 May), rates near their book values.
+func TestRatesFileAsTheECBWritesIt(t *testing.T) {
+	dir := t.TempDir()
+	first, last := dayOf(time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)), dayOf(time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC))
+	fc, err := writeRates(dir, first, last, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join(dir, RatesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+	if lines[0] != "Date,USD,JPY,CZK,DKK,GBP,CHF,SEK," {
+		t.Fatalf("header %q", lines[0])
+	}
+	// 26 weekdays from 30 March to 4 May, less 3 April, 6 April and 1 May
+	if fc.Rows != 23 || len(lines) != 24 {
+		t.Fatalf("%d rows (%d lines), want 23", fc.Rows, len(lines))
+	}
+	if !strings.HasPrefix(lines[1], "2026-05-04,") || !strings.HasPrefix(lines[23], "2026-03-30,") {
+		t.Fatalf("not newest first: %q ... %q", lines[1], lines[23])
+	}
+	for _, l := range lines[1:] {
+		for _, gone := range []string{"2026-04-03", "2026-04-06", "2026-05-01", "2026-04-04"} {
+			if strings.HasPrefix(l, gone) {
+				t.Errorf("%s has a rate: %s", gone, l)
+			}
+		}
+		f := strings.Split(l, ",")
+		if len(f) != 9 || f[8] != "" {
+			t.Fatalf("line %q: want 8 fields and a trailing comma", l)
+		}
+		usd, _ := strconv.ParseFloat(f[1], 64)
+		if usd < 1.0 || usd > 1.17 || len(f[1]) != 6 || len(f[5]) != 7 {
+			t.Errorf("line %q: USD %s (4 decimals, near 1.08), GBP %s (5 decimals)", l, f[1], f[5])
+		}
+	}
+}

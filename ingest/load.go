@@ -245,13 +245,13 @@ func (l *loader) loadFile(ctx context.Context, path string) (res FileResult) {
 		res.Err = err
 		return res
 	}
-	if l.opts.Profile == "" {
-		if codes, ok := ecbHeader(path); ok {
-			if err := l.loadECB(ctx, path, codes, fi, &res); err != nil {
-				res.Err = fmt.Errorf("cannot load %s (ECB reference rates): %w", path, err)
-			}
-			return res
+	// The ECB's reference-rate files are one publisher's fixed format, whatever the
+	// ERP's profile: they load beside any extract.
+	if codes, ok := ecbHeader(path); ok {
+		if err := l.loadECB(ctx, path, codes, fi, &res); err != nil {
+			res.Err = fmt.Errorf("cannot load %s (ECB reference rates): %w", path, err)
 		}
+		return res
 	}
 	if size > 64<<20 {
 		l.progress("reading %s (%d MB)", filepath.Base(path), size>>20)

@@ -27,6 +27,7 @@ type AnomalyReport struct {
 	Generated time.Time
 	Company   string
 	Currency  string
+	FX        FXInfo
 	Built     bool
 	Total     int     // anomalies on the worklist
 	High      int     // of which high severity
@@ -148,6 +149,9 @@ func CollectAnomalies(ctx context.Context, db *sql.DB, cfg config.Config, asOf t
 		return nil, err
 	}
 	r := buildAnomalyReport(lang, asOf, cur, built, list, plan, lbl["customer"], cfg.Anomalies.WorklistSize)
+	if r.FX, err = readFX(ctx, db, cur); err != nil {
+		return nil, err
+	}
 	r.Changes, r.Stale = changes, stale
 	r.StaleBy = staleByCode(stale)
 	for _, a := range stale {
@@ -319,6 +323,7 @@ type anomalyReportView struct {
 	Built                                                   bool
 	Tiles                                                   []Tile
 	ChangesTitle, ChangesNote                               string
+	FXNotes                                                 []string
 	Changes                                                 []changeRow
 	NewItems                                                []anomalyView
 	Summary                                                 []ownerSummary
@@ -401,6 +406,7 @@ func (r *AnomalyReport) view() anomalyReportView {
 		{Label: i18n.T(l, "report.worklist.tile_stale"), Value: count(ch.StaleItems), Status: "none",
 			Note: i18n.T(l, "report.worklist.tile_stale_n", count(ch.Stale.Count))},
 	}
+	v.FXNotes = r.FX.Notes(l)
 	if ch.RefAsOf.IsZero() {
 		v.ChangesTitle, v.ChangesNote = i18n.T(l, "report.worklist.changes_first"), i18n.T(l, "report.worklist.no_ref")
 	} else {

@@ -89,6 +89,7 @@ type Facts struct {
 	Weeks    []string // the axis, oldest first, ending with Week
 	CutFrom  string   // the first week of the cuts
 	Currency string
+	FX       FXInfo // the reporting currency, its conversion, what it left out
 	Company  string
 	Cfg      config.Config
 	Values   []models.KPIValue // every KPI, week and cut gathered
@@ -186,6 +187,9 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		}
 	}
 	if f.Currency, err = mainCurrency(ctx, db); err != nil {
+		return nil, err
+	}
+	if f.FX, err = readFX(ctx, db, f.Currency); err != nil {
 		return nil, err
 	}
 	if f.Labels, err = labels(ctx, db); err != nil {

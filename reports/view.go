@@ -24,6 +24,7 @@ type weeklyView struct {
 	Commentary                                      []string
 	Headline                                        []rowView
 	HasSnapshot                                     bool
+	FXNotes                                         []string // the money's currency and what no rate converted
 	Service                                         []cutView
 	Delays                                          []rowView
 	Aging                                           []barView
@@ -144,8 +145,9 @@ func (w *Weekly) view() weeklyView {
 		Generated: i18n.T(l, "app.generated", i18n.Date(l, w.Generated)),
 		T:         texts(l, weeklyKeys),
 		Tiles:     w.Tiles, Commentary: w.Commentary, AnomaliesBuilt: w.AnomaliesBuilt,
-		Footer: i18n.T(l, "report.footer"),
-		Scope:  w.ScopeNote(),
+		Footer:  i18n.T(l, "report.footer"),
+		Scope:   w.ScopeNote(),
+		FXNotes: w.FX.Notes(l),
 	}
 	for _, r := range w.Headline {
 		rv := w.rowView(r)

@@ -21,6 +21,7 @@ type Weekly struct {
 	Generated      time.Time
 	Company        string
 	Currency       string
+	FX             FXInfo
 	Weeks          []string // the trend's weeks, oldest first, ending with Week
 	Headline       []KPIRow
 	Tiles          []Tile
@@ -156,7 +157,7 @@ const trendWeeks = 13
 // BuildWeekly lays out the weekly report of f.Week in lang.
 func BuildWeekly(f *Facts, lang string) *Weekly {
 	w := &Weekly{
-		Lang: lang, Week: f.Week, AsOf: f.AsOf, Generated: time.Now(), Company: f.Company, Currency: f.Currency,
+		Lang: lang, Week: f.Week, AsOf: f.AsOf, Generated: time.Now(), Company: f.Company, Currency: f.Currency, FX: f.FX,
 		Signals: weekSignals(f), AnomaliesBuilt: f.AnomaliesBuilt, Anomalies: f.Anomalies,
 		AnomalyCounts: f.AnomalyCounts, StockRisks: f.StockRisks, facts: f,
 		Filters: f.Filters, LeftOut: f.LeftOut,

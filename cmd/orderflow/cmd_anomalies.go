@@ -155,6 +155,9 @@ func (o *anomalyOptions) run(e *env, args []string) error {
 func writeChanges(w io.Writer, lang string, c anomalies.Changes, items int) {
 	n := func(x int) string { return i18n.Number(lang, float64(x), 0) }
 	v := func(x float64) string { return i18n.Number(lang, x, 0) }
+	if c.Currency != "" {
+		v = func(x float64) string { return i18n.Money(lang, x, c.Currency, 0) }
+	}
 	if lang == i18n.FR {
 		if c.RefAsOf.IsZero() {
 			fmt.Fprintf(w, "Ces 7 derniers jours : %s nouvelles (%s en jeu), %s en aggravation ; aucun calcul d'il y a une semaine pour compter les résolues.\n",

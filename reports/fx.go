@@ -1,0 +1,72 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/orderflow/orderflow/i18n"
+)
+
+// FXInfo is what the reports say of money: the reporting currency every figure is in,
+// whether the orders hold other currencies (converted at their dates' rates), and what
+// no rate could convert (fx_unconverted), left out of every total.
+type FXInfo struct {
+	Currency string
+	Mixed    bool // some orders are in another currency
+	MaxAge   int  // fx_rate_max_age_days of the build
+	Gaps     []FXGap
+}
+
+// FXGap is one kind of amount of one currency that no rate converted.
+type FXGap struct {
+	Amounts  string // order_lines, shipments, claims, anomalies
+	Currency string
+	Rows     int64
+	Amount   float64 // in Currency
+}
+
+// readFX reads the reporting currency of the last build and what it left unconverted;
+// a database built before the conversion existed has neither (zero FXInfo but the
+// currency).
+func readFX(ctx context.Context, db *sql.DB, currency string) (FXInfo, error) {
+	x := FXInfo{Currency: currency}
+	err := db.QueryRowContext(ctx, `SELECT p.fx_rate_max_age_days,
+			EXISTS (SELECT 1 FROM dim_cut c WHERE c.currency IS NOT NULL AND c.currency <> p.reporting_currency)
+		FROM params p`).Scan(&x.MaxAge, &x.Mixed)
+	if err != nil {
+		return FXInfo{Currency: currency}, nil // built before the conversion: nothing to say
+	}
+	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, coalesce(amount, 0) FROM fx_unconverted
+		ORDER BY CASE amounts WHEN 'order_lines' THEN 0 WHEN 'shipments' THEN 1 WHEN 'claims' THEN 2 ELSE 3 END, currency`)
+	if err != nil {
+		return x, fmt.Errorf("cannot read the amounts left unconverted (fx_unconverted): %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g FXGap
+		if err := rows.Scan(&g.Amounts, &g.Currency, &g.Rows, &g.Amount); err != nil {
+			return x, err
+		}
+		x.Gaps = append(x.Gaps, g)
+	}
+	return x, rows.Err()
+}
+
+// Notes are the report's sentences on money: the basis of the conversion when the
+// orders hold several currencies, and what was left unconverted.
+func (x FXInfo) Notes(l string) []string {
+	var out []string
+	if x.Mixed {
+		out = append(out, i18n.T(l, "report.fx.basis", x.Currency))
+	}
+	if len(x.Gaps) > 0 {
+		var parts []string
+		for _, g := range x.Gaps {
+			parts = append(parts, i18n.T(l, "report.fx.gap."+g.Amounts, i18n.Number(l, float64(g.Rows), 0), g.Currency, i18n.Money(l, g.Amount, g.Currency, 0)))
+		}
+		out = append(out, i18n.T(l, "report.fx.unconverted", strings.Join(parts, ", "), x.Currency, x.MaxAge))
+	}
+	return out
+}
