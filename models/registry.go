@@ -15,7 +15,7 @@ const (
 	UnitPercent       Unit = "percent"         // already x 100
 	UnitDays          Unit = "days"            // calendar days
 	UnitCount         Unit = "count"           // lines, orders, claims, SKU-sites
-	UnitCurrency      Unit = "currency"        // in the currency of the orders
+	UnitCurrency      Unit = "currency"        // in the reporting currency (config reporting_currency)
 	UnitCurrencyPerKg Unit = "currency_per_kg" // freight cost per kilogram
 )
 

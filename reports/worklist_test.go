@@ -85,3 +85,46 @@ func TestWorklistReport(t *testing.T) {
 		t.Errorf("%d items shown in full, want 6", full)
 	}
 }
+
+// The report never adds two currencies: values are in the reporting currency with the
+// document's amount beside them where it differs; an amount no rate converted reads in
+// its own currency, "no exchange rate", counts in no total, and the note says so.
+func TestWorklistReportOneCurrency(t *testing.T) {
+	asOf := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	val := func(v float64) *float64 { return &v }
+	list := []anomalies.Anomaly{
+		{ID: "a1", Key: "late_backlog/O1/10", Code: "late_backlog", Severity: "medium", OrderID: "O1", LineNo: "10", CustomerID: "C1",
+			DetectedOn: "2026-12-07", ValueAtStake: val(1000), ValueAtStakeDoc: val(1000), Currency: "EUR", ReportingCurrency: "EUR",
+			Status: "new", State: anomalies.StateOpen, Item: "late_backlog/O1", ItemRank: 1, Bucket: anomalies.BucketWorklist, Message: "O1 is late."},
+		{ID: "a2", Key: "late_backlog/O2/10", Code: "late_backlog", Severity: "medium", OrderID: "O2", LineNo: "10", CustomerID: "C2",
+			DetectedOn: "2026-12-07", ValueAtStake: val(3690), ValueAtStakeDoc: val(4000), Currency: "USD", ReportingCurrency: "EUR",
+			Status: "new", State: anomalies.StateOpen, Item: "late_backlog/O2", ItemRank: 2, Bucket: anomalies.BucketWorklist, Message: "O2 is late."},
+		{ID: "a3", Key: "late_backlog/O3/10", Code: "late_backlog", Severity: "medium", OrderID: "O3", LineNo: "10", CustomerID: "C3",
+			DetectedOn: "2026-12-07", ValueAtStakeDoc: val(10000), Currency: "JPY", ReportingCurrency: "EUR", FXMissing: true,
+			Status: "new", State: anomalies.StateOpen, Item: "late_backlog/O3", ItemRank: 3, Bucket: anomalies.BucketWorklist, Message: "O3 is late."},
+	}
+	r := buildAnomalyReport("en", asOf, "EUR", true, list, nil, nil, 10)
+	r.FX = FXInfo{Currency: "EUR", Mixed: true, MaxAge: 7, Gaps: []FXGap{{Amounts: "anomalies", Currency: "JPY", Rows: 1, Amount: 10000}}}
+	if r.Stake != 4690 {
+		t.Errorf("value at stake %v, want 4,690 (EUR 1,000 + EUR 3,690; the JPY 10,000 without a rate left out)", r.Stake)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := html.UnescapeString(buf.String())
+	for _, want := range []string{
+		"€3,690 ($4,000)", "¥10,000 (no exchange rate)", "€4,690",
+		"Amounts in EUR, converted at the rate of each order's date",
+		"Not converted, left out of every total: 1 anomaly value(s) in JPY (¥10,000 at stake) (no EUR rate at most 7 days before their date)",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"€14,690", "€10,000", "$3,690"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the report shows %q: two currencies added, or a value in the wrong one", bad)
+		}
+	}
+}
