@@ -43,6 +43,16 @@ func LoadCanonicalRaw(ctx context.Context, st *store.Store, dir string) error {
 	}
 	for i, f := range files {
 		entity := strings.TrimSuffix(filepath.Base(f), ".csv")
+		if strings.HasPrefix(entity, "eurofxref") { // the ECB's rates, wide: ingest unpivots them
+			res, err := ingest.Load(ctx, st, ingest.Options{}, f)
+			if err == nil && res[0].Err != nil {
+				err = res[0].Err
+			}
+			if err != nil {
+				return fmt.Errorf("cannot load %s: %w", f, err)
+			}
+			continue
+		}
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return err
