@@ -228,7 +228,8 @@ const truthDays = 28
 
 // docsNeededFrom is the first day a build asks for the order's documents: document_lead_days
 // (5) before the earliest planned goods issue of its lines (the due date when none is
-// planned), not before the order was placed, and at the latest the day it first ships.
+// planned), and at the latest the day it first ships. It may be before the order was
+// placed: a build reads every order of the extract, whatever its as-of date.
 func (g *generator) docsNeededFrom(o *order) day {
 	from := noDay
 	for i := range o.lines {
@@ -247,7 +248,7 @@ func (g *generator) docsNeededFrom(o *order) day {
 	if len(o.dels) > 0 && (from == noDay || o.dels[0].ship < from) {
 		from = o.dels[0].ship
 	}
-	return max(o.date, from)
+	return from
 }
 
 // prepared tells whether the order has its documents prepared ahead at order level in
@@ -313,8 +314,9 @@ func (g *generator) emitDocuments(o *order) {
 		from := g.docsNeededFrom(o)
 		for _, dt := range docs {
 			row.delivery, row.docType = 0, dt
-			row.status, row.issued = "issued", max(o.date, min(from-day(r.IntN(4)), g.asOf))
-			if r.IntN(100) < 40 {
+			row.status, row.issued = "issued", min(from-day(r.IntN(4)), g.asOf)
+			if row.issued <= o.date || r.IntN(100) < 40 {
+				// prepared with the order, or not issued yet: a draft, undated
 				row.status, row.issued = "draft", noDay
 			}
 			row.reference = g.docReference(row.reference[:0], o, nil, dt)

@@ -532,7 +532,7 @@ func truthKeys(t *testing.T, dir string, asOf time.Time) map[string][]string {
 	out := map[string]map[string]bool{}
 	d := asOf.Format(time.DateOnly)
 	for _, r := range readCSV(t, filepath.Join(dir, TruthFile)) {
-		if r["injected_on"] == "" || r["injected_on"] > d || r["resolved_on"] != "" && r["resolved_on"] <= d {
+		if r["injected_on"] > d || r["resolved_on"] != "" && r["resolved_on"] <= d {
 			continue
 		}
 		var key []string

@@ -304,7 +304,13 @@ func (in *injector) injectLC(g *generator, o *order) {
 				}
 			}
 			if late {
-				g.truth.add(truthRow{code: "lc_shipment_date_risk", order: o.no, line: l.no, sku: g.sku(l), site: o.site, since: min(o.lcLatest+1, g.asOf)})
+				// planned after the date: on the header, seen by any build; else from the
+				// day after the date
+				since := o.lcLatest + 1
+				if l.planned > o.lcLatest {
+					since = noDay
+				}
+				g.truth.add(truthRow{code: "lc_shipment_date_risk", order: o.no, line: l.no, sku: g.sku(l), site: o.site, since: since})
 			}
 		}
 		return
@@ -339,7 +345,8 @@ func (g *generator) laterDelivery(o *order, l *line, s day, qty int64) {
 }
 
 // shortShipment closes a line short; the desk mostly ships the rest some weeks later
-// (the line stays closed, its shipments now add up).
+// (the line stays closed, its shipments now add up), which leaves a late line, not a
+// short one, to every build.
 func (g *generator) shortShipment(o *order, l *line) {
 	p := &l.parts[0]
 	k := max(1, p.qty*int64(5+g.inj.r.IntN(25))/100)
@@ -348,24 +355,27 @@ func (g *generator) shortShipment(o *order, l *line) {
 	l.forceShut = true
 	t := truthRow{code: "short_shipment", order: o.no, line: l.no, shipment: o.dels[p.del].no, sku: g.sku(l), site: o.site, since: p.shipOut}
 	if fix := g.fix(p.shipOut, 7, 45); fix != noDay {
-		fix = min(fix.nextWorkday(), g.asOf)
-		g.laterDelivery(o, l, fix, k)
-		t.resolvedOn, t.resolution = fix, "remainder_shipped"
+		// A line whose remainder left later reads open to a build as of a date before
+		// (a closed line shipped after the as-of date) and fully shipped after: never
+		// short, a late line until the remainder left (late_backlog's truth says so).
+		g.laterDelivery(o, l, min(fix.nextWorkday(), g.asOf), k)
+		return
 	}
 	g.truth.add(t)
 }
 
 // overShipment ships and bills more than ordered; mostly the customer keeps the extra
-// and the order line is amended to the shipped quantity, which leaves no trace but the
-// truth (order lines carry no change date).
+// and the order line is amended to the shipped quantity, which leaves no trace (order
+// lines carry no change date): those are not in the truth, the others are.
 func (g *generator) overShipment(o *order, l *line) {
 	p := &l.parts[0]
 	p.qty += max(1, p.qty*int64(3+g.inj.r.IntN(15))/100)
 	p.invQty, p.invAmount = p.qty, p.qty*l.price
 	t := truthRow{code: "over_shipment", order: o.no, line: l.no, shipment: o.dels[p.del].no, sku: g.sku(l), site: o.site, since: p.shipOut}
 	if fix := g.fix(p.shipOut, 3, 30); fix != noDay {
+		// amended in place: no build on this extract sees it, so it is no case
 		l.qty = p.qty
-		t.resolvedOn, t.resolution = fix, "order_amended"
+		return
 	}
 	g.truth.add(t)
 }
@@ -452,7 +462,7 @@ func (g *generator) duplicate(o *order, dup, single []int) {
 	}
 	o.dupLine = dup[r.IntN(len(dup))]
 	l := &o.lines[o.dupLine]
-	g.truth.add(truthRow{code: "duplicate_record", order: o.no, line: l.no, sku: g.sku(l), site: o.site, since: o.date})
+	g.truth.add(truthRow{code: "duplicate_record", order: o.no, line: l.no, sku: g.sku(l), site: o.site, since: noDay})
 }
 
 // lateBacklog holds back a line due before AsOf: nothing shipped on time, or a part
@@ -543,7 +553,7 @@ func (g *generator) incotermModeMismatch(o *order) {
 		o.incoterm = "CIF"
 	}
 	o.place = g.namedPlace(o)
-	g.truth.add(truthRow{code: "incoterm_mode_mismatch", order: o.no, site: o.site, since: o.date})
+	g.truth.add(truthRow{code: "incoterm_mode_mismatch", order: o.no, site: o.site, since: noDay})
 }
 
 // obsoleteIncoterm is recent: the order header is corrected in place.
@@ -553,7 +563,7 @@ func (g *generator) obsoleteIncoterm(o *order) {
 	} else {
 		o.incoterm = "DAT"
 	}
-	g.truth.add(truthRow{code: "obsolete_incoterm", order: o.no, site: o.site, since: o.date})
+	g.truth.add(truthRow{code: "obsolete_incoterm", order: o.no, site: o.site, since: noDay})
 }
 
 // orphanRow is one injected row of shipments, invoices or claims (one field set).

@@ -19,7 +19,9 @@ type truthRow struct {
 	sku      string
 	site     int // index in sites; -1 for none
 
-	// The case's life: from the first as-of date it is to be detected (injected_on) to
+	// The case's life: from the first as-of date it is to be detected (injected_on;
+	// noDay, written empty, for what the order's header and lines say, which a build of
+	// any date reads: the models do not date orders) to
 	// the date the desk's fix took effect (resolved_on, noDay while still open at AsOf),
 	// and the fix (resolution). An as-of date D sees the case open when
 	// injected_on <= D < resolved_on.
