@@ -20,7 +20,10 @@
 // its life: injected_on, the first as-of date it is to be detected, and for the cases
 // the company's desk worked off, resolved_on and resolution (how the ERP data shows the
 // fix; every event of a fix is dated on or before AsOf). A build as of D must report
-// the rows with injected_on <= D < resolved_on (or no resolved_on). The company works
+// the rows with injected_on <= D < resolved_on (or no resolved_on), for any D of the
+// last four weeks (truthDays); injected_on is empty for what the order's header and
+// lines say, which a build of any date reads. A gap fixed in place (an order line
+// amended, a remainder shipped on a closed line) is no case. The company works
 // its worklist: most flow gaps are fixed within days or weeks, a few linger, fewer go
 // stale; data errors that an extract never shows "resolved" (the field is corrected in
 // place) are injected mostly in recent weeks, as if older ones had been corrected. The
