@@ -52,17 +52,28 @@ func TestGeneratedRecallPrecision(t *testing.T) {
 	}
 	st := openStore(t)
 	load(t, st, dir)
-	build(t, st, asOf)
-	list, err := List(context.Background(), st.DB, Filter{}, "en")
-	if err != nil {
-		t.Fatal(err)
+	// the desk builds a week before too: the truth open then (injected_on <= as-of <
+	// resolved_on) is what that build must report, the cases fixed since included
+	for _, d := range []time.Time{asOf.AddDate(0, 0, -7), asOf} {
+		build(t, st, d)
+		list, err := List(context.Background(), st.DB, Filter{}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkItems(t, list, true)
+		truth := readTruth(t, filepath.Join(dir, gen.TruthFile), d)
+		recallPrecision(t, d, list, truth, d.Equal(asOf))
 	}
-	checkItems(t, list, true)
-	truth := readTruth(t, filepath.Join(dir, gen.TruthFile))
+}
 
+func recallPrecision(t *testing.T, asOf time.Time, list []Anomaly, truth map[string][]map[string]string, final bool) {
+	t.Helper()
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-24s %8s %8s %8s %8s %9s\n", "code", "injected", "reported", "found", "recall", "precision")
 	for _, code := range gen.AnomalyCodes {
+		if code == "due_soon_short" && !final {
+			continue // a projection of the last stock snapshot: its truth is of AsOf only
+		}
 		fields := truthKeys[code]
 		cases := truth[code]
 		var reported []map[string]string
@@ -99,11 +110,11 @@ func TestGeneratedRecallPrecision(t *testing.T) {
 		}
 		recall, precision := ratio(found, len(cases)), ratio(right, len(reported))
 		fmt.Fprintf(&table, "%-24s %8d %8d %8d %8.3f %9.3f\n", code, len(cases), len(reported), found, recall, precision)
-		if len(cases) == 0 {
+		if len(cases) == 0 && final {
 			t.Errorf("%s: nothing injected, nothing measured", code)
 		}
 		if recall < 0.95 || precision < 0.95 {
-			t.Errorf("%s: recall %.3f, precision %.3f, want both >= 0.95", code, recall, precision)
+			t.Errorf("as of %s, %s: recall %.3f, precision %.3f, want both >= 0.95", asOf.Format(time.DateOnly), code, recall, precision)
 		}
 	}
 	t.Logf("anomalies of a generated company (seed 42, 6,000 lines, as of %s):\n%s", asOf.Format(time.DateOnly), table.String())
@@ -116,8 +127,8 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// readTruth reads the injected cases by code.
-func readTruth(t *testing.T, path string) map[string][]map[string]string {
+// readTruth reads the injected cases open as of asOf (injected_on <= asOf < resolved_on), by code.
+func readTruth(t *testing.T, path string, asOf time.Time) map[string][]map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -133,6 +144,9 @@ func readTruth(t *testing.T, path string) map[string][]map[string]string {
 		row := map[string]string{}
 		for i, h := range recs[0] {
 			row[h] = rec[i]
+		}
+		if d := asOf.Format(time.DateOnly); row["injected_on"] > d || row["resolved_on"] != "" && row["resolved_on"] <= d {
+			continue
 		}
 		out[row["code"]] = append(out[row["code"]], row)
 	}

@@ -55,10 +55,36 @@ func (g *generator) account(o *order, l *line, st string) {
 		g.openQty[pair] += l.qty
 		g.openList = append(g.openList, openLine{pair: pair, due: l.due(), remaining: l.qty - shipped, closedShort: st != "open", orderNo: o.no, lineNo: l.no})
 	}
-	if !l.cancelled && l.due() < g.asOf && shipped < l.qty {
-		g.truthOut.add(truthRow{code: "late_backlog", order: o.no, line: l.no, sku: g.sku(l), site: o.site})
+	if l.cancelled || l.due() >= g.asOf {
+		return
 	}
+	// Late from the day after the due date until the day the shipments add up to the
+	// ordered quantity (noDay when they never do by AsOf). Only the cases open at some
+	// as-of date of the last backlogWeeks weeks are written: the lines shipped late long
+	// ago are history, not a case any weekly build compares with.
+	done := noDay
+	if shipped >= l.qty {
+		var cum int64
+		last := day(0)
+		for k := range l.parts {
+			if pt := &l.parts[k]; pt.del >= 0 {
+				cum += pt.qty
+				last = max(last, pt.shipOut)
+			}
+		}
+		if cum >= l.qty {
+			done = last
+		}
+	}
+	since := l.due() + 1
+	if done != noDay && (done <= since || done <= g.asOf-7*backlogWeeks) {
+		return
+	}
+	g.truthOut.add(truthRow{code: "late_backlog", order: o.no, line: l.no, sku: g.sku(l), site: o.site, since: since, resolvedOn: done, resolution: map[bool]string{true: "shipped_late"}[done != noDay]})
 }
+
+// backlogWeeks is how far back the truth of late_backlog covers as-of dates.
+const backlogWeeks = 4
 
 func (g *generator) deliveryRows(o *order, di int) int {
 	n := 0
@@ -108,7 +134,31 @@ func (g *generator) emitShipments(o *order) {
 	}
 }
 
+// fixRow is a part whose invoicing gap the desk fixed with an invoice of its own.
+type fixRow struct {
+	l  *line
+	pt *part
+}
+
 func (g *generator) emitInvoices(o *order) {
+	var fixes []fixRow
+	defer func() {
+		// the invoices raised when the desk found the gap: what was not billed, or the
+		// difference (a credit note, G2, when billed too much)
+		for _, f := range fixes {
+			l, pt := f.l, f.pt
+			qty := pt.qty - pt.invQty
+			if pt.noInvoice {
+				qty = pt.qty
+			}
+			row := invoiceRow{invoice: pt.fixInvoice, item: 10, order: o.no, line: l.no, prod: g.co.products[l.prod], date: pt.fixDate,
+				qty: qty, amount: qty * l.price, currency: o.currency, kind: "F2"}
+			if qty < 0 {
+				row.kind = "G2"
+			}
+			g.out.invoice(&row)
+		}
+	}()
 	for di := range o.dels {
 		d := &o.dels[di]
 		if d.invoiceNo == 0 {
@@ -120,7 +170,13 @@ func (g *generator) emitInvoices(o *order) {
 			p := g.co.products[l.prod]
 			for k := range l.parts {
 				pt := &l.parts[k]
-				if pt.del != di || pt.noInvoice {
+				if pt.del != di {
+					continue
+				}
+				if pt.fixInvoice != 0 {
+					fixes = append(fixes, fixRow{l, pt})
+				}
+				if pt.noInvoice {
 					continue
 				}
 				item += 10
@@ -165,10 +221,52 @@ func (g *generator) shippedDeliveries(o *order) int {
 	return n
 }
 
+// truthDays: the ground truth is exact for every as-of date of the last four weeks (the
+// demo builds as of AsOf and a week before): late lines shipped before that, and the
+// documents an order needed before it shipped longer ago, are history no build reads.
+const truthDays = 28
+
+// docsNeededFrom is the first day a build asks for the order's documents: document_lead_days
+// (5) before the earliest planned goods issue of its lines (the due date when none is
+// planned), and at the latest the day it first ships. It may be before the order was
+// placed: a build reads every order of the extract, whatever its as-of date.
+func (g *generator) docsNeededFrom(o *order) day {
+	from := noDay
+	for i := range o.lines {
+		l := &o.lines[i]
+		if l.cancelled {
+			continue
+		}
+		p := l.planned
+		if p == noDay {
+			p = l.due()
+		}
+		if from == noDay || p-5 < from {
+			from = p - 5
+		}
+	}
+	if len(o.dels) > 0 && (from == noDay || o.dels[0].ship < from) {
+		from = o.dels[0].ship
+	}
+	return from
+}
+
+// prepared tells whether the order has its documents prepared ahead at order level in
+// the extract: not shipped yet and needing them, or first shipped within truthDays (the
+// set prepared before the goods left, which a build as of a date before still reads).
+func (g *generator) prepared(o *order) bool {
+	if g.shippedDeliveries(o) > 0 {
+		return o.dels[0].ship > g.asOf-truthDays
+	}
+	return g.needsDocs(o)
+}
+
 // emitDocuments writes, for every delivery, each document rules.RequiredDocuments
-// asks for on the lane; for an order about to ship and not shipped yet, the same set
-// prepared ahead at order level; and the order acknowledgement (and pro forma invoice
-// where the bank or a prepayment needs one).
+// asks for on the lane; for an order about to ship or shipped in the last weeks, the
+// same set prepared ahead at order level, dated before the documents were needed; and
+// the order acknowledgement (and pro forma invoice where the bank or a prepayment
+// needs one). An injected missing_document the desk fixed is written as the document
+// sent on the day of the fix (a build as of an earlier date still lacks it).
 //
 // It runs in a goroutine of its own: it only reads the order and only writes documents.
 func (g *generator) emitDocuments(o *order) {
@@ -176,13 +274,26 @@ func (g *generator) emitDocuments(o *order) {
 	docs := o.docs
 	f := o.docFault
 	row := documentRow{order: o.no}
-	shipped := false
+	// fault applies the injected fault to the row of type dt; false drops the row
+	fault := func() bool {
+		if f.fixed != noDay {
+			row.status, row.issued = "sent", f.fixed
+			return true
+		}
+		if f.status == "" {
+			return false
+		}
+		row.status = f.status
+		if f.status == "missing" {
+			row.issued, row.reference = noDay, row.reference[:0]
+		}
+		return true
+	}
 	for di := range o.dels {
 		d := &o.dels[di]
 		if g.deliveryRows(o, di) == 0 {
 			continue
 		}
-		shipped = true
 		for _, dt := range docs {
 			row.delivery, row.docType = d.no, dt
 			row.status, row.issued = "sent", max(o.date, d.ship-day(r.IntN(2)))
@@ -193,34 +304,24 @@ func (g *generator) emitDocuments(o *order) {
 				row.status = "issued"
 			}
 			row.reference = g.docReference(row.reference[:0], o, d, dt)
-			if f.active && f.docType == dt && (f.del == di || f.del < 0) {
-				if f.status == "" {
-					continue
-				}
-				row.status = f.status
-				if f.status == "missing" {
-					row.issued, row.reference = noDay, row.reference[:0]
-				}
+			if f.active && f.docType == dt && (f.del == di || f.del < 0) && !fault() {
+				continue
 			}
 			g.out.document(&row)
 		}
 	}
-	if !shipped && g.needsDocs(o) {
+	if g.prepared(o) {
+		from := g.docsNeededFrom(o)
 		for _, dt := range docs {
 			row.delivery, row.docType = 0, dt
-			row.status, row.issued = "issued", max(o.date, g.asOf-day(r.IntN(4)))
-			if r.IntN(100) < 40 {
+			row.status, row.issued = "issued", min(from-day(r.IntN(4)), g.asOf)
+			if row.issued <= o.date || r.IntN(100) < 40 {
+				// prepared with the order, or not issued yet: a draft, undated
 				row.status, row.issued = "draft", noDay
 			}
 			row.reference = g.docReference(row.reference[:0], o, nil, dt)
-			if f.active && f.docType == dt {
-				if f.status == "" {
-					continue
-				}
-				row.status = f.status
-				if f.status == "missing" {
-					row.issued, row.reference = noDay, row.reference[:0]
-				}
+			if f.active && f.docType == dt && f.del <= 0 && !fault() {
+				continue
 			}
 			g.out.document(&row)
 		}

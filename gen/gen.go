@@ -16,7 +16,17 @@
 // the deliveries carry ANZPK (packages) and BRGEW/GEWEI (gross weight).
 //
 // Ground truth: _injected/anomalies.csv lists, per anomaly code of domain.md, the rows
-// a detector must report (columns TruthColumns; empty where not applicable). The
+// a detector must report (columns TruthColumns; empty where not applicable), each with
+// its life: injected_on, the first as-of date it is to be detected, and for the cases
+// the company's desk worked off, resolved_on and resolution (how the ERP data shows the
+// fix; every event of a fix is dated on or before AsOf). A build as of D must report
+// the rows with injected_on <= D < resolved_on (or no resolved_on), for any D of the
+// last four weeks (truthDays); injected_on is empty for what the order's header and
+// lines say, which a build of any date reads. A gap fixed in place (an order line
+// amended, a remainder shipped on a closed line) is no case. The company works
+// its worklist: most flow gaps are fixed within days or weeks, a few linger, fewer go
+// stale; data errors that an extract never shows "resolved" (the field is corrected in
+// place) are injected mostly in recent weeks, as if older ones had been corrected. The
 // definitions it follows: duplicates of a business key count once for every other
 // rule (the copies differ only in fields no other rule reads); line-level rules look
 // at lines present in order_lines, so an orphan row is only an orphan; late_backlog
@@ -61,7 +71,8 @@ type FileCount struct {
 // AnomalyCount is an anomaly code and the rows of the ground truth that carry it.
 type AnomalyCount struct {
 	Code  string
-	Count int
+	Count int // every case of the history, resolved or not
+	Open  int // the cases still open at AsOf
 }
 
 // Rows returns the data rows written to one file, 0 when there is no such file.
@@ -79,6 +90,16 @@ func (s Summary) Injected(code string) int {
 	for _, a := range s.Anomalies {
 		if a.Code == code {
 			return a.Count
+		}
+	}
+	return 0
+}
+
+// Open returns the cases of a code still open at AsOf.
+func (s Summary) Open(code string) int {
+	for _, a := range s.Anomalies {
+		if a.Code == code {
+			return a.Open
 		}
 	}
 	return 0
@@ -128,7 +149,7 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 		return Summary{}, closeErr
 	}
 	all := mergeTruth(g.truth, g.truthOut)
-	truthFile, err := all.write(opts.Out)
+	truthFile, err := all.write(opts.Out, g.dates)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -138,8 +159,14 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	sum := Summary{Files: append(files, ratesFile, truthFile)}
+	open := map[string]int{}
+	for i := range all.rows {
+		if all.rows[i].openAt(g.asOf) {
+			open[all.rows[i].code]++
+		}
+	}
 	for _, code := range AnomalyCodes {
-		sum.Anomalies = append(sum.Anomalies, AnomalyCount{Code: code, Count: all.count[code]})
+		sum.Anomalies = append(sum.Anomalies, AnomalyCount{Code: code, Count: all.count[code], Open: open[code]})
 	}
 	return sum, nil
 }

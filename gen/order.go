@@ -59,6 +59,11 @@ type part struct {
 	noInvoice bool
 	invQty    int64
 	invAmount int64
+
+	// The desk's fix of an injected invoicing gap: an invoice of its own (fixInvoice,
+	// dated fixDate) billing what is missing, or crediting what was billed too much.
+	fixInvoice int64
+	fixDate    day
 }
 
 // delivery is an outbound delivery (shipment_id) of some lines of the order.

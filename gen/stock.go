@@ -110,7 +110,8 @@ func (g *generator) pickShortPairs(r *rand.Rand) map[int]int64 {
 		short[pair] = lines[0].remaining * int64(r.IntN(60)) / 100
 		for _, ol := range lines {
 			if ol.due <= g.asOf+dueSoonDays-1 {
-				g.truthOut.add(truthRow{code: "due_soon_short", order: ol.orderNo, line: ol.lineNo, sku: g.co.products[pair%nProd].sku, site: pair / nProd})
+				g.truthOut.add(truthRow{code: "due_soon_short", order: ol.orderNo, line: ol.lineNo, sku: g.co.products[pair%nProd].sku, site: pair / nProd,
+					since: g.asOf}) // a projection of AsOf's stock: the truth of AsOf only
 			}
 		}
 	}

@@ -18,6 +18,16 @@ type truthRow struct {
 	claim    int64
 	sku      string
 	site     int // index in sites; -1 for none
+
+	// The case's life: from the first as-of date it is to be detected (injected_on;
+	// noDay, written empty, for what the order's header and lines say, which a build of
+	// any date reads: the models do not date orders) to
+	// the date the desk's fix took effect (resolved_on, noDay while still open at AsOf),
+	// and the fix (resolution). An as-of date D sees the case open when
+	// injected_on <= D < resolved_on.
+	since      day
+	resolvedOn day
+	resolution string
 }
 
 // truth collects the ground truth, written to _injected/anomalies.csv (ingest skips
@@ -58,9 +68,14 @@ func mergeTruth(parts ...*truth) *truth {
 const TruthFile = "_injected/anomalies.csv"
 
 // TruthColumns are the columns of TruthFile.
-var TruthColumns = []string{"code", "order_id", "line_no", "shipment_id", "invoice_id", "claim_id", "sku", "site"}
+var TruthColumns = []string{"code", "order_id", "line_no", "shipment_id", "invoice_id", "claim_id", "sku", "site", "injected_on", "resolved_on", "resolution"}
 
-func (t *truth) write(dir string) (FileCount, error) {
+// openAt tells whether the case is to be detected by a build as of d.
+func (r *truthRow) openAt(d day) bool {
+	return r.since <= d && (r.resolvedOn == noDay || r.resolvedOn > d)
+}
+
+func (t *truth) write(dir string, dates *dateText) (FileCount, error) {
 	tb, err := newTable(dir, TruthFile, ',', false, false)
 	if err != nil {
 		return FileCount{}, err
@@ -83,6 +98,9 @@ func (t *truth) write(dir string) (FileCount, error) {
 		} else {
 			tb.empty()
 		}
+		optDate(tb, dates, r.since)
+		optDate(tb, dates, r.resolvedOn)
+		tb.raw(r.resolution)
 		tb.end()
 	}
 	if err := tb.close(); err != nil {
@@ -97,4 +115,12 @@ func optPadded(tb *table, n int64, width int) {
 		return
 	}
 	tb.padded(n, width)
+}
+
+func optDate(tb *table, dates *dateText, d day) {
+	if d == noDay {
+		tb.empty()
+		return
+	}
+	tb.raw(dates.ISO(d))
 }

@@ -116,20 +116,26 @@ func buildCompany(ctx context.Context, dir string, lines int, seed uint64) (*fix
 			return nil, err
 		}
 	}
-	// the next two customers by lines that are in different countries share a name
-	err = st.DB.QueryRowContext(ctx, `WITH c AS (
-			SELECT o.customer_id, any_value(c.country) AS country, count(*) AS n
-			FROM order_lines l JOIN orders o USING (order_id) JOIN customers c USING (customer_id)
-			WHERE o.customer_id NOT IN (?, ?) AND c.country IS NOT NULL GROUP BY 1)
+	if _, err := models.Build(ctx, st, fx.cfg, asOf, nil); err != nil {
+		return nil, err
+	}
+	// two of the ten customers with the largest late backlog (the weekly report lists
+	// those ten), in different countries, share a name (names are read from the
+	// customers through a view: renaming after the build is renaming before it)
+	// (a small company may have too few: then the customers with the most lines)
+	err = st.DB.QueryRowContext(ctx, `WITH b AS (
+			SELECT customer_id, sum(remaining_qty * unit_price * fx_rate) AS v FROM kpi_backlog GROUP BY 1),
+		n AS (SELECT o.customer_id, count(*) AS n FROM order_lines l JOIN orders o USING (order_id) GROUP BY 1),
+		c AS (
+			SELECT c.customer_id, c.country, coalesce(b.v, 0) + n.n / 1e9 AS v
+			FROM customers c JOIN n USING (customer_id) LEFT JOIN b USING (customer_id)
+			WHERE c.customer_id NOT IN (?, ?) AND c.country IS NOT NULL ORDER BY v DESC, 1 LIMIT 8)
 		SELECT a.customer_id, b.customer_id FROM c a JOIN c b ON a.country <> b.country AND a.customer_id < b.customer_id
-		ORDER BY least(a.n, b.n) DESC, a.customer_id, b.customer_id LIMIT 1`, fx.xssID, fx.formulaID).Scan(&fx.twinIDs[0], &fx.twinIDs[1])
+		ORDER BY least(a.v, b.v) DESC, a.customer_id, b.customer_id LIMIT 1`, fx.xssID, fx.formulaID).Scan(&fx.twinIDs[0], &fx.twinIDs[1])
 	if err != nil {
 		return nil, fmt.Errorf("cannot pick two customers to name alike: %w", err)
 	}
 	if _, err := st.DB.ExecContext(ctx, `UPDATE customers SET name = ? WHERE customer_id IN (?, ?)`, twinName, fx.twinIDs[0], fx.twinIDs[1]); err != nil {
-		return nil, err
-	}
-	if _, err := models.Build(ctx, st, fx.cfg, asOf, nil); err != nil {
 		return nil, err
 	}
 	if _, err := anomalies.Build(ctx, st, fx.cfg, asOf); err != nil {

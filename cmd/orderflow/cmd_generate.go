@@ -56,12 +56,13 @@ func printGenerateSummary(e *env, out, profile string, sum gen.Summary, took tim
 	if snapshots > 0 {
 		fmt.Fprintf(e.stdout, "  %-28s %12s rows\n", fmt.Sprintf("stock_YYYYMMDD.txt (%d)", snapshots), groupDigits(snapshotRows))
 	}
-	total := 0
+	total, open := 0, 0
 	for _, a := range sum.Anomalies {
-		total += a.Count
+		total, open = total+a.Count, open+a.Open
 	}
-	fmt.Fprintf(e.stdout, "injected anomalies (%s truth rows):\n", groupDigits(int64(total)))
+	fmt.Fprintf(e.stdout, "injected anomalies (%s truth rows, %s open at the as-of date, the rest fixed by the desk):\n",
+		groupDigits(int64(total)), groupDigits(int64(open)))
 	for _, a := range sum.Anomalies {
-		fmt.Fprintf(e.stdout, "  %-28s %12s\n", a.Code, groupDigits(int64(a.Count)))
+		fmt.Fprintf(e.stdout, "  %-28s %12s %12s open\n", a.Code, groupDigits(int64(a.Count)), groupDigits(int64(a.Open)))
 	}
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"html"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orderflow/orderflow/anomalies"
+	"github.com/orderflow/orderflow/gen"
 )
 
 // TestDemoReadsAsOfMonday runs the demo as a new user would and reads what it wrote:
@@ -41,6 +45,7 @@ func TestDemoReadsAsOfMonday(t *testing.T) {
 	if !strings.Contains(page, "The worklist: top 50 of") || !strings.Contains(page, "Data to clean up") {
 		t.Error("the anomaly report lacks the top of the worklist or the data to clean up")
 	}
+	checkDeskProfile(t, out, dir, 8000, asOf)
 
 	// every rendered page, every anomaly's message and remedy in both languages
 	texts := map[string]string{}
@@ -82,4 +87,81 @@ func TestDemoReadsAsOfMonday(t *testing.T) {
 		}
 	}
 	t.Logf("%d pages and messages read", checked)
+}
+
+// checkDeskProfile: the demo company works its worklist as a desk does. Per 10,000
+// order lines the Monday worklist holds 15 to 150 items, a handful to a few dozen of
+// them new, and the data to clean up tens at most; every flow gap the desk fixed
+// between the two builds (the truth's resolved_on) was on last week's list and is
+// resolved this week.
+func checkDeskProfile(t *testing.T, out, dir string, lines int, asOf time.Time) {
+	t.Helper()
+	num := func(re string) float64 {
+		m := regexp.MustCompile(re).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("the demo does not say %q:\n%s", re, out)
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+		return float64(n) * 10000 / float64(lines)
+	}
+	items, stale := num(`Worklist: ([\d,]+) items`), num(`data to clean up: ([\d,]+) stale items`)
+	fresh, resolved := num(`: ([\d,]+) new \(`), num(`([\d,]+) resolved \(`)
+	t.Logf("per 10,000 lines: %.0f worklist items, %.0f new, %.0f resolved, %.0f stale", items, fresh, resolved, stale)
+	if items < 15 || items > 150 {
+		t.Errorf("%.0f worklist items per 10,000 lines, want 15 to 150 (a desk's week)", items)
+	}
+	if fresh < 2 || fresh > 60 {
+		t.Errorf("%.0f new items per 10,000 lines, want 2 to 60", fresh)
+	}
+	if stale > 40 {
+		t.Errorf("%.0f stale items per 10,000 lines, want at most 40", stale)
+	}
+
+	// the cases fixed this week, by the truth, against the two builds' snapshots
+	f, err := os.Open(filepath.Join(dir, "extracts", gen.TruthFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	truth, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastWeek, today := asOf.AddDate(0, 0, -7).Format(time.DateOnly), asOf.Format(time.DateOnly)
+	fixed := map[string]bool{}
+	for _, r := range truth[1:] {
+		code, injected, res := r[0], r[8], r[9]
+		switch code {
+		case "short_shipment", "over_shipment", "shipped_not_invoiced", "invoice_qty_mismatch", "late_backlog":
+		default:
+			continue
+		}
+		if injected <= lastWeek && res > lastWeek && res <= today {
+			fixed[code+"/"+r[1]+"/"+r[2]] = true
+		}
+	}
+	if len(fixed) == 0 {
+		t.Fatal("the truth has no flow gap fixed between the two builds")
+	}
+	snap, errOut, err := runOrderflow("--db", filepath.Join(dir, "orderflow.duckdb"), "sql", "--format", "csv",
+		"SELECT strftime(as_of, '%Y-%m-%d'), anomaly_key FROM anomaly_snapshot")
+	if err != nil {
+		t.Fatalf("sql: %v\n%s", err, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(snap)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]map[string]bool{lastWeek: {}, today: {}}
+	for _, r := range rows[1:] {
+		if seen[r[0]] != nil {
+			seen[r[0]][r[1]] = true
+		}
+	}
+	for k := range fixed {
+		if !seen[lastWeek][k] || seen[today][k] {
+			t.Errorf("%s, fixed this week: found last week %v, this week %v; want found then resolved", k, seen[lastWeek][k], seen[today][k])
+		}
+	}
+	t.Logf("%d flow gaps fixed between the builds, all found last week and resolved this week", len(fixed))
 }
