@@ -261,7 +261,7 @@ SELECT count(*), count(*) FILTER (WHERE qty >= ordered) FROM q`
 
 func report(rs []result) {
 	for _, r := range rs {
-		fmt.Printf("\n== %d order lines (generated, seed 1, as of %s)\n", r.Lines, asOf.Format("2006-01-02"))
+		fmt.Printf("\n== %d order lines (generated, seed 1; build as of %s, increment as of %s)\n", r.Lines, asOf.AddDate(0, 0, -7).Format("2006-01-02"), asOf.Format("2006-01-02"))
 		fmt.Printf("%-50s %9s %10s\n", "step", "seconds", "peak MB")
 		for _, s := range r.Steps {
 			fmt.Printf("%-50s %9.1f %10.0f\n", s.Name, s.Seconds, s.PeakMB)
@@ -290,11 +290,11 @@ func report(rs []result) {
 		switch r.Lines {
 		case 1000000:
 			target("build at 1M <= 10 s", r.Build <= 10, fmt.Sprintf("%.1f s", r.Build))
-			target("increment at 1M <= 10 s (5,000-line week)", r.Increment <= 10, fmt.Sprintf("%.1f s", r.Increment))
+			target("increment at 1M <= 10 s", r.Increment <= 10, fmt.Sprintf("%.1f s", r.Increment))
 		case 10000000:
 			target("build at 10M <= 90 s", r.Build <= 90, fmt.Sprintf("%.1f s", r.Build))
 			target("build at 10M peak <= 4 GB", r.BuildMB <= 4000, fmt.Sprintf("%.0f MB", r.BuildMB))
-			target("increment on 10M <= 10 s (50,000-line week)", r.Increment <= 10, fmt.Sprintf("%.1f s", r.Increment))
+			target("increment on 10M <= 10 s", r.Increment <= 10, fmt.Sprintf("%.1f s", r.Increment))
 		default:
 			fmt.Printf("  %d lines: no target of issue 16 at this size\n", r.Lines)
 		}
