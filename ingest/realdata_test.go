@@ -62,6 +62,11 @@ func TestSCMSLoadsEveryLine(t *testing.T) {
 	g("SELECT strftime(promised_date, '%Y-%m-%d') FROM order_lines WHERE line_no = '1'", "2006-06-02")
 	g("SELECT shipment_id || ' ' || strftime(delivery_date, '%Y-%m-%d') || ' ' || transport_mode || ' ' || freight_cost::VARCHAR || ' ' || weight_kg::VARCHAR FROM shipments WHERE line_no = '1'", "ASN-8 2006-06-02 air 780.3400 13.0000")
 	g("SELECT ship_to_country || ' ' || incoterm FROM orders WHERE order_id = 'SCMS-4'", "CI EXW")
+	// PO Sent to Vendor Date is m/d/yy ("11/13/06" on line ID 47, SCMS-165): the order
+	// date of 13 November 2006, not of the year 6; every order date falls in 2006-2015
+	g("SELECT strftime(order_date, '%Y-%m-%d') FROM orders WHERE order_id = 'SCMS-165'", "2006-11-13")
+	f("SELECT count(*) FROM orders WHERE order_date < DATE '2006-01-01' OR order_date > DATE '2015-12-31'", 0)
+	f("SELECT count(*) FROM load_warnings WHERE column_name LIKE '%date%'", 0)
 	// "See DN-304 (ID#:10589)" and "Freight Included in Commodity Cost" are placeholders, not rejects.
 	g("SELECT coalesce(freight_cost::VARCHAR, 'empty') FROM shipments WHERE line_no = (SELECT \"ID\" FROM "+raw+" WHERE \"Freight Cost (USD)\" LIKE 'See %' LIMIT 1)", "empty")
 }

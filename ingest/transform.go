@@ -453,8 +453,11 @@ func (pc *planContext) date(v string, formats []string) string {
 			iso = true
 		}
 	}
+	// DuckDB's cast reads more than ISO dates: "4/1/11" casts to 0004-01-11 (SCMS's
+	// m/d/yy order dates did). Only a value with a four-digit year and a dash is cast.
+	isoShape := fmt.Sprintf("substr(%s, 5, 1) = '-'", v)
 	if iso {
-		alts = append(alts, fmt.Sprintf("TRY_CAST(%s AS DATE)", v))
+		alts = append(alts, fmt.Sprintf("(CASE WHEN %s THEN TRY_CAST(%s AS DATE) END)", isoShape, v))
 	}
 	var fs []string
 	for _, f := range formats {
@@ -465,7 +468,7 @@ func (pc *planContext) date(v string, formats []string) string {
 	if len(fs) > 0 {
 		alts = append(alts, fmt.Sprintf("CAST(try_strptime(%s, [%s]) AS DATE)", v, strings.Join(fs, ", ")))
 	}
-	alts = append(alts, fmt.Sprintf("CAST(TRY_CAST(%s AS TIMESTAMP) AS DATE)", v))
+	alts = append(alts, fmt.Sprintf("(CASE WHEN %s THEN CAST(TRY_CAST(%s AS TIMESTAMP) AS DATE) END)", isoShape, v))
 	if pc.src.format == "xlsx" {
 		alts = append(alts, fmt.Sprintf("(CASE WHEN regexp_full_match(%[1]s, '[0-9]{4,5}(\\.[0-9]+)?') THEN DATE '1899-12-30' + CAST(floor(CAST(%[1]s AS DOUBLE)) AS INTEGER) END)", v))
 	}
