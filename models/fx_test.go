@@ -107,7 +107,15 @@ func TestReportingCurrency(t *testing.T) {
 			t.Errorf("build notes lack %q:\n%s", s, note)
 		}
 	}
-	if got := queryText(t, st, `SELECT string_agg(amounts || ' ' || currency || ' ' || rows || ' ' || amount::DECIMAL(18,2), ', ' ORDER BY amounts, currency) FROM fx_unconverted`); got != "anomalies JPY 1 10000.00, anomalies USD 1 1000.00, order_lines JPY 1 10000.00, order_lines USD 1 1000.00" {
+	// and flagged by a data test, as a warning naming the orders
+	warn := strings.Join(rep.Warnings, "\n")
+	if !strings.Contains(warn, "model dim_order: 2 row(s) fail expect(fx_rate IS NOT NULL)") || !strings.Contains(warn, "order_id=O5") || !strings.Contains(warn, "order_id=O6") {
+		t.Errorf("build warnings lack the data test on O5 and O6:\n%s", warn)
+	}
+	if strings.Contains(warn, "int_shipment") || strings.Contains(warn, "int_claim") {
+		t.Errorf("a converted shipment or claim is flagged:\n%s", warn)
+	}
+	if got := queryText(t, st, `SELECT string_agg(amounts || ' ' || currency || ' ' || rows || ' ' || amount::DECIMAL(18,2), ', ' ORDER BY amounts, currency) FROM fx_unconverted`); got != "order_lines JPY 1 10000.00, order_lines USD 1 1000.00" {
 		t.Errorf("fx_unconverted: %s", got)
 	}
 

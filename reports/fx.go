@@ -11,7 +11,8 @@ import (
 
 // FXInfo is what the reports say of money: the reporting currency every figure is in,
 // whether the orders hold other currencies (converted at their dates' rates), and what
-// no rate could convert (fx_unconverted), left out of every total.
+// no rate could convert (fx_unconverted, and anomaly_list.fx_missing), left out of
+// every total.
 type FXInfo struct {
 	Currency string
 	Mixed    bool // some orders are in another currency
@@ -38,7 +39,16 @@ func readFX(ctx context.Context, db *sql.DB, currency string) (FXInfo, error) {
 	if err != nil {
 		return FXInfo{Currency: currency}, nil // built before the conversion: nothing to say
 	}
-	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, coalesce(amount, 0) FROM fx_unconverted
+	// the anomalies' part comes from anomaly_list (materialised once per build), when
+	// the anomalies were built with the conversion
+	anomalies := ""
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE table_name = 'anomaly_list' AND column_name IN ('fx_missing', 'value_at_stake_doc')`).Scan(&n); err == nil && n == 2 {
+		anomalies = `UNION ALL SELECT 'anomalies', currency, count(*), sum(value_at_stake_doc) FROM anomaly_list WHERE fx_missing GROUP BY currency`
+	}
+	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, coalesce(amount, 0) FROM (
+			SELECT amounts, currency, rows, amount FROM fx_unconverted `+anomalies+`)
 		ORDER BY CASE amounts WHEN 'order_lines' THEN 0 WHEN 'shipments' THEN 1 WHEN 'claims' THEN 2 ELSE 3 END, currency`)
 	if err != nil {
 		return x, fmt.Errorf("cannot read the amounts left unconverted (fx_unconverted): %w", err)

@@ -6,7 +6,14 @@
 //	go run ./bench/build                            # 1M lines, a couple of minutes
 //	go run ./bench/build -lines 1000000,10000000    # 10M too: ~10 minutes, ~14 GB today
 //	go run ./bench/build -json                      # the figures as JSON too
+//	go run ./bench/build -against 0f71947 -runs 3   # this build against another commit's
 //
+// -against builds the binary of another commit (a git worktree under -dir) and runs its
+// `orderflow build` and this one's, alternately, -runs times each on copies of the same
+// database as loaded by this binary, and prints the median wall and CPU times and their
+// ratio: what a change costs the whole build on the same data (issue 15: the currency
+// conversion may not grow it by more than 10%). The other commit must be able to read
+// this binary's database (the schema only grows: older commits can).
 // Each step runs the built binary (go build ./cmd/orderflow) in a fresh process, so
 // its peak memory is the child's maximum resident set (rusage maxrss). Incremental
 // builds do not exist yet: the "increment" loads this week's full extract over last
@@ -23,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,29 +47,46 @@ var asOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 type step struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
+	CPU     float64 `json:"cpu_seconds"`
 	PeakMB  float64 `json:"peak_mb"`
 	Output  string  `json:"output,omitempty"`
 }
 
 // result is one size's figures.
 type result struct {
-	Lines      int     `json:"lines"`
-	Steps      []step  `json:"steps"`
-	Build      float64 `json:"build_s"`
-	BuildMB    float64 `json:"build_peak_mb"`
-	Increment  float64 `json:"increment_s"`
-	IncLines   int64   `json:"increment_new_lines"`
-	Bare       float64 `json:"bare_duckdb_s"`
-	BareOTIF   string  `json:"bare_duckdb_otif"`
-	Pandas     float64 `json:"pandas_s,omitempty"`
-	PandasOTIF string  `json:"pandas_otif,omitempty"`
-	PandasNote string  `json:"pandas_note,omitempty"`
+	Lines      int       `json:"lines"`
+	Steps      []step    `json:"steps"`
+	Build      float64   `json:"build_s"`
+	BuildMB    float64   `json:"build_peak_mb"`
+	Increment  float64   `json:"increment_s"`
+	IncLines   int64     `json:"increment_new_lines"`
+	Bare       float64   `json:"bare_duckdb_s"`
+	BareOTIF   string    `json:"bare_duckdb_otif"`
+	Pandas     float64   `json:"pandas_s,omitempty"`
+	PandasOTIF string    `json:"pandas_otif,omitempty"`
+	PandasNote string    `json:"pandas_note,omitempty"`
+	Against    *compared `json:"against,omitempty"`
+}
+
+// compared is this build against another commit's on the same database.
+type compared struct {
+	Rev        string    `json:"rev"`
+	Runs       int       `json:"runs"`
+	This       []float64 `json:"this_s"`
+	Other      []float64 `json:"other_s"`
+	ThisCPU    []float64 `json:"this_cpu_s"`
+	OtherCPU   []float64 `json:"other_cpu_s"`
+	WallRatio  float64   `json:"wall_ratio"`
+	CPURatio   float64   `json:"cpu_ratio"`
+	OtherNotes string    `json:"other_output,omitempty"`
 }
 
 func main() {
 	lines := flag.String("lines", "1000000", "order line counts, comma separated (10000000 takes ~10 minutes and ~14 GB today)")
 	dir := flag.String("dir", "bench/out/build", "work folder for the generated data, databases and binary")
 	asJSON := flag.Bool("json", false, "also print the figures as JSON")
+	against := flag.String("against", "", "a git commit whose whole build to time against this one's, on the same database")
+	runs := flag.Int("runs", 3, "with -against: builds of each binary, alternately")
 	child := flag.String("child", "", "internal: run the bare DuckDB OTIF query on this folder")
 	childAsOf := flag.String("asof", "", "internal: the as-of date of -child")
 	flag.Parse()
@@ -79,13 +104,17 @@ func main() {
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/orderflow").CombinedOutput(); err != nil {
 		fail("go build ./cmd/orderflow: %v\n%s", err, out)
 	}
+	other := ""
+	if *against != "" {
+		other = buildAt(*dir, *against)
+	}
 	var results []result
 	for _, s := range strings.Split(*lines, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			fail("bad -lines value %q", s)
 		}
-		results = append(results, runSize(bin, *dir, n))
+		results = append(results, runSize(bin, *dir, n, other, *against, *runs))
 	}
 	report(results)
 	if *asJSON {
@@ -94,7 +123,63 @@ func main() {
 	}
 }
 
-func runSize(bin, dir string, n int) result {
+// buildAt builds the orderflow binary of commit rev in a worktree under dir.
+func buildAt(dir, rev string) string {
+	wt, _ := filepath.Abs(filepath.Join(dir, "against-"+rev))
+	bin := wt + ".bin"
+	if _, err := os.Stat(wt); err != nil {
+		if out, err := exec.Command("git", "worktree", "add", "--detach", wt, rev).CombinedOutput(); err != nil {
+			fail("git worktree add %s %s: %v\n%s", wt, rev, err, out)
+		}
+	}
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/orderflow")
+	cmd.Dir = wt
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fail("go build ./cmd/orderflow at %s: %v\n%s", rev, err, out)
+	}
+	return bin
+}
+
+// compare runs this binary's build and other's alternately on copies of loaded.
+func compare(bin, other, rev, loaded, day string, runs int) *compared {
+	c := &compared{Rev: rev, Runs: runs}
+	copyDB := func(to string) {
+		os.Remove(to)
+		os.Remove(to + ".wal")
+		if out, err := exec.Command("cp", loaded, to).CombinedOutput(); err != nil {
+			fail("cp %s: %v\n%s", loaded, err, out)
+		}
+	}
+	db := loaded + ".run"
+	for i := 0; i < runs; i++ {
+		copyDB(db)
+		s := run(fmt.Sprintf("build, this commit (run %d)", i+1), bin, "--db", db, "--as-of", day, "build")
+		c.This, c.ThisCPU = append(c.This, s.Seconds), append(c.ThisCPU, s.CPU)
+		copyDB(db)
+		s = run(fmt.Sprintf("build, %s (run %d)", rev, i+1), other, "--db", db, "--as-of", day, "build")
+		c.Other, c.OtherCPU = append(c.Other, s.Seconds), append(c.OtherCPU, s.CPU)
+		c.OtherNotes = s.Output
+	}
+	os.Remove(db)
+	os.Remove(db + ".wal")
+	c.WallRatio = median(c.This) / median(c.Other)
+	c.CPURatio = median(c.ThisCPU) / median(c.OtherCPU)
+	return c
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func runSize(bin, dir string, n int, other, rev string, runs int) result {
 	r := result{Lines: n}
 	full := filepath.Join(dir, fmt.Sprintf("lines-%d", n))
 	base := filepath.Join(dir, fmt.Sprintf("lines-%d-base", n))
@@ -118,6 +203,14 @@ func runSize(bin, dir string, n int) result {
 	nextDay := asOf.Format("2006-01-02")
 	fmt.Fprintf(os.Stderr, "== %d lines\n", n)
 	ing := run("ingest (last week's extract)", bin, "--db", db, "--as-of", day, "ingest", base)
+	if other != "" {
+		loaded := db + ".loaded"
+		if out, err := exec.Command("cp", db, loaded).CombinedOutput(); err != nil {
+			fail("cp %s: %v\n%s", db, err, out)
+		}
+		r.Against = compare(bin, other, rev, loaded, day, runs)
+		os.Remove(loaded)
+	}
 	bld := run("build", bin, "--db", db, "--as-of", day, "build")
 	r.Build, r.BuildMB = bld.Seconds, bld.PeakMB
 	inc1 := run("increment: ingest this week's extract", bin, "--db", db, "--as-of", nextDay, "ingest", full)
@@ -221,7 +314,8 @@ func run(name, prog string, args ...string) step {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.PeakMB = float64(ru.Maxrss) / 1024
 	}
-	fmt.Fprintf(os.Stderr, "%s: %.1f s, %.0f MB\n", name, s.Seconds, s.PeakMB)
+	s.CPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	fmt.Fprintf(os.Stderr, "%s: %.1f s (CPU %.1f s), %.0f MB\n", name, s.Seconds, s.CPU, s.PeakMB)
 	return s
 }
 
@@ -283,10 +377,20 @@ func report(rs []result) {
 		} else {
 			fmt.Printf("pandas OTIF: %s in %.2f s; orderflow build / pandas: %.1fx\n", r.PandasOTIF, r.Pandas, r.Build/r.Pandas)
 		}
+		if c := r.Against; c != nil {
+			fmt.Printf("this commit against %s, the same loaded database, %d builds each, alternately:\n", c.Rev, c.Runs)
+			fmt.Printf("   this commit: wall %s s (median %.1f), CPU %s s (median %.1f)\n", list(c.This), median(c.This), list(c.ThisCPU), median(c.ThisCPU))
+			fmt.Printf("   %s: wall %s s (median %.1f), CPU %s s (median %.1f)\n", c.Rev, list(c.Other), median(c.Other), list(c.OtherCPU), median(c.OtherCPU))
+			fmt.Printf("   ratio this / %s: wall %.2f, CPU %.2f\n", c.Rev, c.WallRatio, c.CPURatio)
+		}
 		fmt.Printf("increment (this week's full extract over last week's, %d new lines, ingest + full build incl. report figures; incremental builds do not exist yet): %.1f s\n", r.IncLines, r.Increment)
 	}
 	fmt.Println("\ntargets (issue 16):")
 	for _, r := range rs {
+		if c := r.Against; c != nil {
+			target(fmt.Sprintf("%d lines: build cost vs %s <= +10%%", r.Lines, c.Rev), c.WallRatio <= 1.10 && c.CPURatio <= 1.10,
+				fmt.Sprintf("x%.2f wall, x%.2f CPU", c.WallRatio, c.CPURatio))
+		}
 		switch r.Lines {
 		case 1000000:
 			target("build at 1M <= 10 s", r.Build <= 10, fmt.Sprintf("%.1f s", r.Build))
@@ -307,6 +411,14 @@ func target(name string, ok bool, got string) {
 		v = "PASS"
 	}
 	fmt.Printf("  %-45s %-10s %s\n", name, got, v)
+}
+
+func list(v []float64) string {
+	var parts []string
+	for _, x := range v {
+		parts = append(parts, fmt.Sprintf("%.1f", x))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func fail(format string, a ...any) {

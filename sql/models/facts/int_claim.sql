@@ -10,6 +10,7 @@
 -- test: unique(claim_id)
 -- test: not_null(cut_id, is_opened, is_open, is_closed, carrier, transport_mode)
 -- test: expect(NOT is_open OR age_days >= 0)
+-- test: warn expect(fx_rate IS NOT NULL OR cost IS NULL)
 WITH shipment AS (
     SELECT shipment_id, min(carrier) AS carrier, min(transport_mode) AS transport_mode
     FROM int_shipment

@@ -19,6 +19,7 @@
 -- million shipments.)
 -- test: not_null(cut_id, event_gap, so_far, by_deadline, carrier, transport_mode, is_shipped)
 -- test: expect(event_date IS NULL OR event_date IN (ship_date, delivery_date))
+-- test: warn expect(fx_rate IS NOT NULL OR freight_cost IS NULL)
 WITH shipment AS (
     SELECT
         s.*,
