@@ -33,6 +33,7 @@ import (
 // euros: EUR 14,450 summed the old way). O2's line 20 (5 x 110) shipped on 2026-11-06
 // with USD 250 of freight: freight_cost = 250 / 1.25 = EUR 200, at the ship date's rate.
 // Claim CL1 on O2, opened 2026-11-05, costs USD 120: claim_cost = 120 / 1.20 = EUR 100.
+// Invoice INV1 bills that line USD 50 over its price on 2026-11-06: EUR 40 at stake.
 // In USD instead: O1 1,000 x 1.10 = 1,100; O2 1,100; O3 800 / 0.80 x 1.25 = 1,250; O4 550;
 // O6 1,000, in USD already (no rate needed): backlog_value = USD 5,000 (JPY still out).
 func TestReportingCurrency(t *testing.T) {
@@ -57,6 +58,8 @@ func TestReportingCurrency(t *testing.T) {
 			"O6,10,P1,10,100,2026-11-10,,open\n",
 		"shipments.csv": "shipment_id,order_id,line_no,shipped_qty,ship_date,delivery_date,carrier,transport_mode,freight_cost,weight_kg\n" +
 			"S1,O2,20,5,2026-11-06,,MSC,sea,250,100\n",
+		"invoices.csv": "invoice_id,order_id,line_no,invoice_date,invoiced_qty,amount,currency\n" +
+			"INV1,O2,20,2026-11-06,5,600,USD\n",
 		"claims.csv": "claim_id,order_id,line_no,shipment_id,opened_date,closed_date,type,cause,responsible,claimed_qty,returned_qty,cost,status\n" +
 			"CL1,O2,20,S1,2026-11-05,,damage,wet,carrier,1,0,120,open\n",
 	})
@@ -99,6 +102,12 @@ func TestReportingCurrency(t *testing.T) {
 	want := "O1:1000.0:1000.00:EUR:false O2:1000.0:1100.00:USD:false O3:1000.0:800.00:GBP:false O4:500.0:550.00:USD:false O5:NULL:10000.00:JPY:true O6:NULL:1000.00:USD:true"
 	if got != want {
 		t.Errorf("late_backlog values:\n got %s\nwant %s", got, want)
+	}
+	// an invoiced amount at the rate of its invoice date: INV1 bills O2's 5 x 110 = USD 550
+	// as USD 600 on 2026-11-06, USD 50 at 1.25 = EUR 40 (not 50 / 1.10 at the order date)
+	if got := queryText(t, st, `SELECT string_agg(order_id || ':' || round(value_at_stake, 2) || ':' || value_at_stake_doc::DECIMAL(18,2) || ':' || currency, ' ')
+		FROM anomaly_detected WHERE code = 'invoice_price_mismatch'`); got != "O2:40.0:50.00:USD" {
+		t.Errorf("invoice_price_mismatch: %s, want O2:40.0:50.00:USD", got)
 	}
 	// what could not be converted is said, in one line, never summed
 	note := strings.Join(rep.Notes, "\n")

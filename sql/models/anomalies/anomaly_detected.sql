@@ -14,9 +14,10 @@
 --   priority     urgency x value at stake (at least 1) x customer weight (default 1)
 --   value_at_stake      in the reporting currency (params.reporting_currency): the
 --                value the anomaly model found, in its currency (value_at_stake_doc,
---                currency), times fx_rate: the order's rate (dim_order: its order
---                date) when the value is in the order's currency, else the rate of the
---                anomaly's since date (fx_day; an invoice in another currency). NULL,
+--                currency), times fx_rate: for an invoiced amount (invoice_price_mismatch,
+--                orphan_invoice) the rate of its invoice date (since; fx_day); else the
+--                order's rate (dim_order: its order date) when the value is in the
+--                order's currency, else the rate of the anomaly's since date. NULL,
 --                with fx_missing, when no rate serves that date: such an anomaly counts
 --                in no total and ranks by its own amount.
 WITH detected AS (
@@ -50,10 +51,12 @@ converted AS (
     CROSS JOIN params p
     LEFT JOIN dim_order o ON o.order_id = d.order_id
     LEFT JOIN fx_day f
-      ON f.currency = d.currency AND d.currency IS DISTINCT FROM o.currency
+      ON f.currency = d.currency
+     AND (d.currency IS DISTINCT FROM o.currency OR d.code IN ('invoice_price_mismatch', 'orphan_invoice'))
      AND f.day = coalesce(d.since, p.as_of)
     CROSS JOIN LATERAL (SELECT CASE
         WHEN d.currency IS NULL OR d.currency = p.reporting_currency THEN 1.0
+        WHEN d.code IN ('invoice_price_mismatch', 'orphan_invoice') THEN f.factor
         WHEN d.currency = o.currency THEN o.fx_rate
         ELSE f.factor END AS fx_rate) x
 ),
