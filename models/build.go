@@ -219,8 +219,19 @@ func fxNote(ctx context.Context, db querier) (string, error) {
 	if first.Valid && last.Valid {
 		span = fmt.Sprintf(" (dated %s to %s)", first.Time.Format(time.DateOnly), last.Time.Format(time.DateOnly))
 	}
-	return fmt.Sprintf("no exchange rate to %s at most %d day(s) before their date for %s%s: their amounts are left out of every money figure and total, not added as if in %s; load the rates (the ECB's eurofxref-hist.csv as published, or a rate_date,currency,rate file) with orderflow ingest, then build again",
-		cur, age, strings.Join(parts, ", "), span, cur), nil
+	// a company whose orders are all in one other currency (the SCMS file: USD) most
+	// likely reports in it
+	var only sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT CASE WHEN count(DISTINCT currency) = 1 THEN min(currency) END
+		FROM dim_cut WHERE currency IS NOT NULL`).Scan(&only); err != nil {
+		return "", err
+	}
+	or := ""
+	if only.Valid && only.String != cur {
+		or = fmt.Sprintf(" (or, since every order is in %s, report in it: reporting_currency: %s in orderflow.yaml)", only.String, only.String)
+	}
+	return fmt.Sprintf("no exchange rate to %s at most %d day(s) before their date for %s%s: their amounts are left out of every money figure and total, not added as if in %s; load the rates (the ECB's eurofxref-hist.csv as published, or a rate_date,currency,rate file) with orderflow ingest, then build again%s",
+		cur, age, strings.Join(parts, ", "), span, cur, or), nil
 }
 
 // stockNote says when stock snapshots exist but none is on or before asOf: the stock

@@ -41,7 +41,12 @@ func TestSCMSOnTimeMatchesRawCSV(t *testing.T) {
 		}
 		t.Logf("%s: %d rows read, %d loaded, %d rejected", filepath.Base(r.Path), r.RowsRead, r.RowsLoaded, r.RowsRejected)
 	}
-	mustBuild(t, st, config.Default(), "2016-06-01")
+	rep := mustBuild(t, st, config.Default(), "2016-06-01")
+	// every SCMS amount is in USD and the file brings no rates: the build says how to
+	// get money figures (rates, or reporting in USD)
+	if note := strings.Join(rep.Notes, "\n"); !strings.Contains(note, "in USD") || !strings.Contains(note, "reporting_currency: USD in orderflow.yaml") {
+		t.Errorf("the build's notes do not say how to convert the USD amounts:\n%s", note)
+	}
 
 	// The independent computation, on the raw file: no staging, no facts.
 	want := map[string][2]float64{} // "week mode" -> on time, lines
