@@ -98,3 +98,33 @@ func TestBrunelWorkbook(t *testing.T) {
 	// Rows are Excel rows: the header is row 1, the first order row 2.
 	f("SELECT min(_row) FROM order_lines", 2)
 }
+
+// DuckDB's cast to DATE reads more than ISO dates ("4/1/11" as 0004-01-11, "12-01-06" as
+// 0012-01-06); those SCMS-style values are rejected as not a date by a profile that
+// expects ISO dates, never loaded as a date two thousand years back. ISO dates and
+// timestamps still load.
+func TestOnlyISOShapedValuesCastAsDates(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "orders.csv", "order_id,customer_id,order_date,ship_from_site,ship_to_country,incoterm,transport_mode,currency,payment_method,status\n"+
+		"O1,C1,2026-11-02,LYON,DE,FCA,road,EUR,open_account,open\n"+
+		"O2,C1,2026-11-03 10:15:00,LYON,DE,FCA,road,EUR,open_account,open\n"+
+		"O3,C1,4/1/11,LYON,DE,FCA,road,EUR,open_account,open\n"+
+		"O4,C1,12-01-06,LYON,DE,FCA,road,EUR,open_account,open\n")
+	st := newStore(t)
+	res := load(t, st, Options{}, path)[0]
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if res.RowsLoaded != 2 || res.RowsRejected != 2 {
+		t.Fatalf("%d loaded, %d rejected; want O1 and O2 loaded, O3 and O4 rejected: %s", res.RowsLoaded, res.RowsRejected, queryString(t, st, `SELECT string_agg(order_id || ' ' || coalesce(order_date::VARCHAR, 'NULL'), ', ') FROM orders`))
+	}
+	if got := queryString(t, st, `SELECT string_agg(order_id || ' ' || order_date, ', ' ORDER BY order_id) FROM orders`); got != "O1 2026-11-02, O2 2026-11-03" {
+		t.Errorf("orders: %s", got)
+	}
+	if got := queryString(t, st, `SELECT string_agg(row_no || ' ' || column_name || '=' || raw_value, '; ' ORDER BY row_no) FROM rejects`); got != "4 order_date=0004-01-11; 5 order_date=0012-01-06" {
+		t.Errorf("rejects: %s (the reader has typed the value: its reading is shown)", got)
+	}
+	if got := queryInt(t, st, `SELECT count(*) FROM rejects WHERE reason LIKE '%not a valid date%'`); got != 2 {
+		t.Errorf("%d rejects say the date is not valid, want 2", got)
+	}
+}

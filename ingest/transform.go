@@ -292,6 +292,12 @@ func (pc *planContext) field(entity string, c column, spec FieldSpec) (fieldPlan
 	}
 	if _, typed := pc.src.colTypes[pc.src.columns[normHeader(spec.Column)]]; typed && c.Type != "VARCHAR" {
 		fp.expr = col // parsed by the reader itself, which rejects what it cannot read
+		if c.Type == "DATE" && pc.src.dateFormat == "" {
+			// except that its ISO reading takes "4/1/11" for 0004-01-11 and "12-01-06" for
+			// 0012-01-06 (SCMS's m/d/yy dates): no business date is before the year 1000
+			fp.checks = append(fp.checks, check{cond: fmt.Sprintf("coalesce(year(%s) < 1000, false)", col), column: pc.src.heading(spec.Column),
+				value: col, reason: "not a valid date (expected YYYY-MM-DD): a year before 1000, which is how a short date such as 4/1/11 reads (0004-01-11); give the profile the file's date_formats, such as %m/%d/%y"})
+		}
 		return fp, nil
 	}
 	v := pc.clean(col)
@@ -454,8 +460,10 @@ func (pc *planContext) date(v string, formats []string) string {
 		}
 	}
 	// DuckDB's cast reads more than ISO dates: "4/1/11" casts to 0004-01-11 (SCMS's
-	// m/d/yy order dates did). Only a value with a four-digit year and a dash is cast.
-	isoShape := fmt.Sprintf("substr(%s, 5, 1) = '-'", v)
+	// m/d/yy order dates did), "12-01-06" to 0012-01-06. Only a value shaped like a
+	// four-digit year and a dash is cast (two string tests, no regular expression: this
+	// runs on every date of a ten-million-line extract).
+	isoShape := fmt.Sprintf("(substr(%[1]s, 5, 1) = '-' AND substr(%[1]s, 3, 1) BETWEEN '0' AND '9')", v)
 	if iso {
 		alts = append(alts, fmt.Sprintf("(CASE WHEN %s THEN TRY_CAST(%s AS DATE) END)", isoShape, v))
 	}
