@@ -70,16 +70,15 @@ type result struct {
 
 // compared is this build against another commit's on the same database.
 type compared struct {
-	Rev        string    `json:"rev"`
-	Runs       int       `json:"runs"`
-	This       []float64 `json:"this_s"`
-	Other      []float64 `json:"other_s"`
-	ThisCPU    []float64 `json:"this_cpu_s"`
-	OtherCPU   []float64 `json:"other_cpu_s"`
-	ThisMB     float64   `json:"this_peak_mb"`
-	WallRatio  float64   `json:"wall_ratio"`
-	CPURatio   float64   `json:"cpu_ratio"`
-	OtherNotes string    `json:"other_output,omitempty"`
+	Rev       string    `json:"rev"`
+	Runs      int       `json:"runs"`
+	This      []float64 `json:"this_s"`
+	Other     []float64 `json:"other_s"`
+	ThisCPU   []float64 `json:"this_cpu_s"`
+	OtherCPU  []float64 `json:"other_cpu_s"`
+	ThisMB    float64   `json:"this_peak_mb"`
+	WallRatio float64   `json:"wall_ratio"`
+	CPURatio  float64   `json:"cpu_ratio"`
 }
 
 func main() {
@@ -157,16 +156,26 @@ func compare(bin, other, rev, loaded, day string, runs int) *compared {
 		copyDB(db)
 		s := run(fmt.Sprintf("build, this commit (run %d)", i+1), bin, "--db", db, "--as-of", day, "build")
 		c.This, c.ThisCPU, c.ThisMB = append(c.This, s.Seconds), append(c.ThisCPU, s.CPU), max(c.ThisMB, s.PeakMB)
+		keep(loaded, fmt.Sprintf("this-%d", i+1), s.Output)
 		copyDB(db)
 		s = run(fmt.Sprintf("build, %s (run %d)", rev, i+1), other, "--db", db, "--as-of", day, "build")
 		c.Other, c.OtherCPU = append(c.Other, s.Seconds), append(c.OtherCPU, s.CPU)
-		c.OtherNotes = s.Output
+		keep(loaded, fmt.Sprintf("%s-%d", rev, i+1), s.Output)
 	}
 	os.Remove(db)
 	os.Remove(db + ".wal")
 	c.WallRatio = median(c.This) / median(c.Other)
 	c.CPURatio = median(c.ThisCPU) / median(c.OtherCPU)
 	return c
+}
+
+// keep writes a build's output (the time of each model and step) beside the database,
+// to compare where two commits' builds differ.
+func keep(loaded, name, out string) {
+	path := strings.TrimSuffix(loaded, ".loaded") + "." + name + ".txt"
+	if err := os.WriteFile(path, []byte(out), 0o644); err == nil {
+		fmt.Fprintf(os.Stderr, "   its output: %s\n", path)
+	}
 }
 
 func median(v []float64) float64 {
