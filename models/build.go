@@ -192,28 +192,26 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 // reporting currency (fx_unconverted): they are left out of the money figures, which
 // would otherwise read as complete.
 func fxNote(ctx context.Context, db querier) (string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, min(first_date) OVER (), max(last_date) OVER (),
-			(SELECT reporting_currency FROM params), (SELECT fx_rate_max_age_days FROM params)
-		FROM fx_unconverted ORDER BY CASE amounts WHEN 'order_lines' THEN 0 WHEN 'shipments' THEN 1 WHEN 'claims' THEN 2 ELSE 3 END, currency`)
-	if err != nil {
-		return "", fmt.Errorf("cannot read the amounts left unconverted (fx_unconverted): %w", err)
+	gaps, err := ReadUnconverted(ctx, db)
+	if err != nil || len(gaps) == 0 {
+		return "", err
 	}
-	defer rows.Close()
-	noun := map[string]string{"order_lines": "order line(s)", "shipments": "shipment(s)", "claims": "claim(s)", "anomalies": "anomaly value(s)"}
-	var parts []string
-	var first, last sql.NullTime
 	var cur string
 	var age int
-	for rows.Next() {
-		var kind, currency string
-		var n int64
-		if err := rows.Scan(&kind, &currency, &n, &first, &last, &cur, &age); err != nil {
-			return "", err
-		}
-		parts = append(parts, fmt.Sprintf("%d %s in %s", n, noun[kind], currency))
-	}
-	if err := rows.Err(); err != nil || len(parts) == 0 {
+	if err := db.QueryRowContext(ctx, `SELECT reporting_currency, fx_rate_max_age_days FROM params`).Scan(&cur, &age); err != nil {
 		return "", err
+	}
+	noun := map[string]string{"order_lines": "order line(s)", "shipments": "shipment(s)", "claims": "claim(s)"}
+	var parts []string
+	var first, last sql.NullTime
+	for _, g := range gaps {
+		parts = append(parts, fmt.Sprintf("%d %s in %s", g.Rows, noun[g.Amounts], g.Currency))
+		if g.First.Valid && (!first.Valid || g.First.Time.Before(first.Time)) {
+			first = g.First
+		}
+		if g.Last.Valid && (!last.Valid || g.Last.Time.After(last.Time)) {
+			last = g.Last
+		}
 	}
 	span := ""
 	if first.Valid && last.Valid {

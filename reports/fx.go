@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orderflow/orderflow/i18n"
+	"github.com/orderflow/orderflow/models"
 )
 
 // FXInfo is what the reports say of money: the reporting currency every figure is in,
@@ -21,12 +22,7 @@ type FXInfo struct {
 }
 
 // FXGap is one kind of amount of one currency that no rate converted.
-type FXGap struct {
-	Amounts  string // order_lines, shipments, claims, anomalies
-	Currency string
-	Rows     int64
-	Amount   float64 // in Currency
-}
+type FXGap = models.Unconverted
 
 // readFX reads the reporting currency of the last build and what it left unconverted;
 // a database built before the conversion existed has neither (zero FXInfo but the
@@ -39,24 +35,25 @@ func readFX(ctx context.Context, db *sql.DB, currency string) (FXInfo, error) {
 	if err != nil {
 		return FXInfo{Currency: currency}, nil // built before the conversion: nothing to say
 	}
+	if x.Gaps, err = models.ReadUnconverted(ctx, db); err != nil {
+		return x, err
+	}
 	// the anomalies' part comes from anomaly_list (materialised once per build), when
 	// the anomalies were built with the conversion
-	anomalies := ""
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE table_name = 'anomaly_list' AND column_name IN ('fx_missing', 'value_at_stake_doc')`).Scan(&n); err == nil && n == 2 {
-		anomalies = `UNION ALL SELECT 'anomalies', currency, count(*), sum(value_at_stake_doc) FROM anomaly_list WHERE fx_missing GROUP BY currency`
+		WHERE table_name = 'anomaly_list' AND column_name IN ('fx_missing', 'value_at_stake_doc')`).Scan(&n); err != nil || n < 2 {
+		return x, nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT amounts, coalesce(currency, '?'), rows, coalesce(amount, 0) FROM (
-			SELECT amounts, currency, rows, amount FROM fx_unconverted `+anomalies+`)
-		ORDER BY CASE amounts WHEN 'order_lines' THEN 0 WHEN 'shipments' THEN 1 WHEN 'claims' THEN 2 ELSE 3 END, currency`)
+	rows, err := db.QueryContext(ctx, `SELECT coalesce(currency, '?'), count(*), coalesce(sum(value_at_stake_doc), 0)
+		FROM anomaly_list WHERE fx_missing GROUP BY currency ORDER BY currency`)
 	if err != nil {
-		return x, fmt.Errorf("cannot read the amounts left unconverted (fx_unconverted): %w", err)
+		return x, fmt.Errorf("cannot read the anomalies' values left unconverted (anomaly_list): %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var g FXGap
-		if err := rows.Scan(&g.Amounts, &g.Currency, &g.Rows, &g.Amount); err != nil {
+		g := FXGap{Amounts: "anomalies"}
+		if err := rows.Scan(&g.Currency, &g.Rows, &g.Amount); err != nil {
 			return x, err
 		}
 		x.Gaps = append(x.Gaps, g)
