@@ -57,6 +57,38 @@ lane AS (
     JOIN order_lane ol USING (order_id)
     LEFT JOIN ref_countries co ON co.iso2 = ol.origin
     LEFT JOIN ref_countries cd ON cd.iso2 = ol.destination
+),
+-- The rules are matched once per distinct lane signature (lane, mode, Incoterm, payment
+-- method, destination and its bloc: a few thousand at ten million lines), not once per
+-- shipment: each rule's lists split once, and the shipments then take their signature's
+-- documents by an equality join.
+signature AS (
+    SELECT DISTINCT lane, transport_mode, incoterm, payment_method, destination, destination_bloc
+    FROM lane
+),
+rule AS (
+    SELECT
+        doc_type,
+        note,
+        CASE WHEN lane IN ('', 'any') THEN NULL ELSE str_split(lower(lane), '|') END                     AS lanes,
+        CASE WHEN mode IN ('', 'any') THEN NULL ELSE str_split(lower(mode), '|') END                     AS modes,
+        CASE WHEN incoterm IN ('', 'any') THEN NULL ELSE str_split(upper(incoterm), '|') END             AS incoterms,
+        CASE WHEN payment_method IN ('', 'any') THEN NULL ELSE str_split(lower(payment_method), '|') END AS payment_methods,
+        CASE WHEN destination IN ('', 'any') THEN NULL ELSE str_split(upper(destination), '|') END       AS destinations
+    FROM ref_documents
+),
+signature_document AS (
+    SELECT g.*, r.doc_type, r.note AS rule_note
+    FROM signature g
+    JOIN rule r
+      ON  (r.lanes IS NULL           OR list_contains(r.lanes, g.lane))
+      AND (r.modes IS NULL           OR list_contains(r.modes, lower(g.transport_mode)))
+      AND (r.incoterms IS NULL       OR list_contains(r.incoterms, upper(g.incoterm)))
+      AND (r.payment_methods IS NULL OR list_contains(r.payment_methods, lower(g.payment_method)))
+      AND (r.destinations IS NULL    OR list_contains(r.destinations, upper(g.destination))
+                                     OR (g.destination_bloc <> '' AND list_contains(r.destinations, upper(g.destination_bloc))))
+    QUALIFY row_number() OVER (PARTITION BY g.lane, g.transport_mode, g.incoterm, g.payment_method, g.destination, g.destination_bloc, r.doc_type
+                               ORDER BY r.doc_type) = 1
 )
 SELECT
     l.order_id,
@@ -68,14 +100,13 @@ SELECT
     l.destination,
     l.incoterm,
     l.payment_method,
-    r.doc_type,
-    r.note                                                          AS rule_note
+    d.doc_type,
+    d.rule_note
 FROM lane l
-JOIN ref_documents r
-  ON  (r.lane IN ('', 'any')           OR list_contains(str_split(lower(r.lane), '|'), l.lane))
-  AND (r.mode IN ('', 'any')           OR list_contains(str_split(lower(r.mode), '|'), lower(l.transport_mode)))
-  AND (r.incoterm IN ('', 'any')       OR list_contains(str_split(upper(r.incoterm), '|'), upper(l.incoterm)))
-  AND (r.payment_method IN ('', 'any') OR list_contains(str_split(lower(r.payment_method), '|'), lower(l.payment_method)))
-  AND (r.destination IN ('', 'any')    OR list_contains(str_split(upper(r.destination), '|'), upper(l.destination))
-                                       OR (l.destination_bloc <> '' AND list_contains(str_split(upper(r.destination), '|'), upper(l.destination_bloc))))
-QUALIFY row_number() OVER (PARTITION BY l.order_id, l.shipment_id, r.doc_type ORDER BY r.doc_type) = 1
+JOIN signature_document d
+  ON  d.lane = l.lane
+  AND d.transport_mode IS NOT DISTINCT FROM l.transport_mode
+  AND d.incoterm IS NOT DISTINCT FROM l.incoterm
+  AND d.payment_method IS NOT DISTINCT FROM l.payment_method
+  AND d.destination IS NOT DISTINCT FROM l.destination
+  AND d.destination_bloc = l.destination_bloc

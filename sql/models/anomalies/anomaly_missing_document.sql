@@ -6,17 +6,16 @@
 -- extract was loaded. At stake: the value of the shipments held up (or of the order
 -- about to ship): without the document, customs, the carrier or the bank stop them.
 WITH doc AS (
-    -- per order, shipment ('' at order level) and type: is a usable version on file, and
-    -- the worst status of the others; a document issued after the as-of date was not on
-    -- file then (a build as of last week on today's extract)
+    -- per order, shipment ('' at order level) and type (stg_documents keeps one row per
+    -- key, its latest version): is it usable, else its bad status; a document issued
+    -- after the as-of date was not on file then (a build as of last week on today's
+    -- extract)
     SELECT order_id, shipment_id, doc_type,
-           bool_or((status IS NULL OR status NOT IN ('missing', 'rejected'))
-                   AND coalesce(issued_date <= p.as_of, true))               AS usable,
-           CASE WHEN bool_or(status = 'rejected') THEN 'rejected'
-                WHEN bool_or(status = 'missing') THEN 'missing' END          AS bad_status
+           (status IS NULL OR status NOT IN ('missing', 'rejected'))
+               AND coalesce(issued_date <= p.as_of, true)                    AS usable,
+           CASE WHEN status IN ('rejected', 'missing') THEN status END       AS bad_status
     FROM stg_documents
     CROSS JOIN params p
-    GROUP BY order_id, shipment_id, doc_type
 ),
 lacking AS (
     SELECT
