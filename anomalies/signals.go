@@ -178,7 +178,14 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 	}
 	from := models.FormatWeek(week.AddDate(0, 0, -7*(m.BaselineWeeks+patternWeeks)))
 	to := models.FormatWeek(week)
-	var out []Signal
+	// Every cut's weekly values at once: the cuts of one mart share one pass over it
+	// (models.QueryCuts, GROUPING SETS), instead of one pass per cut.
+	type ask struct {
+		dim  string
+		kpis []models.KPI
+	}
+	var asks []ask
+	var qs []models.KPIQuery
 	for _, dim := range CutDims {
 		var by []string
 		if dim != "" {
@@ -197,10 +204,17 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 		for i, k := range kpis {
 			names[i] = k.Name
 		}
-		vals, err := models.Query(ctx, db, models.KPIQuery{KPIs: names, From: from, To: to, By: by})
-		if err != nil {
-			return nil, fmt.Errorf("cannot read the weekly KPIs for the control charts: %w", err)
-		}
+		asks = append(asks, ask{dim, kpis})
+		qs = append(qs, models.KPIQuery{KPIs: names, From: from, To: to, By: by})
+	}
+	answers, err := models.QueryCuts(ctx, db, qs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the weekly KPIs for the control charts: %w", err)
+	}
+	var pops map[string]map[popKey]float64 // by cut, read when a chart is drawn
+	var out []Signal
+	for i, a := range asks {
+		dim, kpis, vals := a.dim, a.kpis, answers[i]
 		series := map[[2]string]Series{}
 		for _, v := range vals {
 			if v.Value == nil {
@@ -223,13 +237,18 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 		if dim == "" && !anyCharted(series, week, m.MinBaseline) {
 			break // no KPI has this week's value and the history a chart needs, nor will a cut
 		}
-		pops, err := populations(ctx, db, kpis, dim, from, to)
-		if err != nil {
-			return nil, err
+		if pops == nil {
+			cuts := map[string][]models.KPI{}
+			for _, a := range asks {
+				cuts[a.dim] = a.kpis
+			}
+			if pops, err = populations(ctx, db, cuts, from, to); err != nil {
+				return nil, err
+			}
 		}
 		for key, s := range series {
 			for t, w := range s {
-				w.N = pops[popKey{kpi: key[0], value: key[1], week: t}]
+				w.N = pops[dim][popKey{kpi: key[0], value: key[1], week: t}]
 				s[t] = w
 			}
 		}
@@ -328,8 +347,10 @@ type popKey struct {
 
 // populations counts, per week and cut, the rows of each KPI's mart: the lines, orders,
 // claims or shipments behind a value. It is the n of a chart that has no denominator,
-// so that a cut with a handful of rows never alerts.
-func populations(ctx context.Context, db *sql.DB, kpis []models.KPI, dim, from, to string) (map[popKey]float64, error) {
+// so that a cut with a handful of rows never alerts. cuts maps each cut dimension (""
+// for the company as a whole) to its charted KPIs; each mart is read once for all its
+// cuts (GROUPING SETS), and the counts come back by cut.
+func populations(ctx context.Context, db *sql.DB, cuts map[string][]models.KPI, from, to string) (map[string]map[popKey]float64, error) {
 	f, err := models.ParseWeek(from)
 	if err != nil {
 		return nil, err
@@ -338,39 +359,89 @@ func populations(ctx context.Context, db *sql.DB, kpis []models.KPI, dim, from, 
 	if err != nil {
 		return nil, err
 	}
-	byModel := map[string][]string{}
-	var order []string
-	for _, k := range kpis {
-		if chartKind(k.Name) == ChartP {
-			continue // a p chart's n is its denominator
-		}
-		if _, seen := byModel[k.Model]; !seen {
-			order = append(order, k.Model)
-		}
-		byModel[k.Model] = append(byModel[k.Model], k.Name)
+	dims := make([]string, 0, len(cuts))
+	for dim := range cuts {
+		dims = append(dims, dim)
 	}
-	out := map[popKey]float64{}
-	for _, model := range order {
-		cut := "''"
-		if dim != "" {
-			cut = "CAST(" + quoteIdent(dim) + " AS VARCHAR)"
+	sort.Strings(dims)
+	// per mart: its XmR KPIs by cut
+	type mart struct {
+		dims []string            // the cuts that chart one of its KPIs
+		kpis map[string][]string // by cut
+	}
+	marts := map[string]*mart{}
+	var order []string
+	for _, dim := range dims {
+		for _, k := range cuts[dim] {
+			if chartKind(k.Name) == ChartP {
+				continue // a p chart's n is its denominator
+			}
+			mt := marts[k.Model]
+			if mt == nil {
+				mt = &mart{kpis: map[string][]string{}}
+				marts[k.Model] = mt
+				order = append(order, k.Model)
+			}
+			if len(mt.kpis[dim]) == 0 {
+				mt.dims = append(mt.dims, dim)
+			}
+			mt.kpis[dim] = append(mt.kpis[dim], k.Name)
 		}
-		q := fmt.Sprintf(`SELECT week, %s, count(*) FROM %s WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY ALL`,
-			cut, quoteIdent(model))
+	}
+	out := map[string]map[popKey]float64{}
+	for _, dim := range dims {
+		out[dim] = map[popKey]float64{}
+	}
+	for _, model := range order {
+		mt := marts[model]
+		var cols, colDims, sets []string
+		for _, dim := range mt.dims {
+			if dim == "" {
+				sets = append(sets, "(week)")
+				continue
+			}
+			cols = append(cols, quoteIdent(dim))
+			colDims = append(colDims, dim)
+			sets = append(sets, "(week, "+quoteIdent(dim)+")")
+		}
+		// one text column per cut (NULL outside its grouping set) and which set a row is
+		selects := []string{"week", "count(*)"}
+		if len(cols) > 0 {
+			selects = append(selects, "grouping("+strings.Join(cols, ", ")+")")
+			for _, c := range cols {
+				selects = append(selects, "CAST("+c+" AS VARCHAR)")
+			}
+		} else {
+			selects = append(selects, "0")
+		}
+		q := fmt.Sprintf(`SELECT %s FROM %s WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY GROUPING SETS (%s)`,
+			strings.Join(selects, ", "), quoteIdent(model), strings.Join(sets, ", "))
 		rows, err := db.QueryContext(ctx, q, f.Format(time.DateOnly), t.Format(time.DateOnly))
 		if err != nil {
 			return nil, fmt.Errorf("cannot count the population of %s: %w", model, err)
 		}
+		vals := make([]sql.NullString, len(cols))
 		for rows.Next() {
 			var week time.Time
-			var value sql.NullString
-			var n int64
-			if err := rows.Scan(&week, &value, &n); err != nil {
+			var n, grouping int64
+			dest := []any{&week, &n, &grouping}
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			for _, k := range byModel[model] {
-				out[popKey{kpi: k, value: value.String, week: week}] = float64(n)
+			// grouping() sets the bit of each column left out of the row's set, the
+			// first column the highest: all set is the company as a whole
+			dim, value := "", ""
+			for i := range cols {
+				if grouping&(1<<(len(cols)-1-i)) == 0 {
+					dim, value = colDims[i], vals[i].String
+				}
+			}
+			for _, k := range mt.kpis[dim] {
+				out[dim][popKey{kpi: k, value: value, week: week}] = float64(n)
 			}
 		}
 		rows.Close()
