@@ -50,9 +50,11 @@ converted AS (
     FROM detected d
     CROSS JOIN params p
     LEFT JOIN dim_order o ON o.order_id = d.order_id
+    -- (the condition folded into the key, as for the remedies below: beside the
+    -- equalities it made a nested loop over the anomalies and the days of rates)
     LEFT JOIN fx_day f
-      ON f.currency = d.currency
-     AND (d.currency IS DISTINCT FROM o.currency OR d.code IN ('invoice_price_mismatch', 'orphan_invoice'))
+      ON f.currency = CASE WHEN d.currency IS DISTINCT FROM o.currency
+                                OR d.code IN ('invoice_price_mismatch', 'orphan_invoice') THEN d.currency END
      AND f.day = coalesce(d.since, p.as_of)
     CROSS JOIN LATERAL (SELECT CASE
         WHEN d.currency IS NULL OR d.currency = p.reporting_currency THEN 1.0
