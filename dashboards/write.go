@@ -74,7 +74,7 @@ func writePage(dir string, ix index, p Page, lang string) (string, error) {
 	var buf bytes.Buffer
 	for ix.shrink = 0; ; ix.shrink++ {
 		buf.Reset()
-		if err := ix.render(&buf, p, lang); err != nil {
+		if err := ix.render(&buf, p, lang, false); err != nil {
 			return "", err
 		}
 		if buf.Len() <= MaxPageBytes {
@@ -92,9 +92,27 @@ func writePage(dir string, ix index, p Page, lang string) (string, error) {
 	return path, nil
 }
 
-// Render writes the page with the given id (one of Pages) to w; the HTTP
-// handlers use it to serve a page without writing files.
+// Render writes the page with the given id (one of Pages) to w, self-contained as
+// Write draws it.
 func Render(w io.Writer, pageID string, data Data, lang string) error {
+	return render(w, pageID, data, lang, false)
+}
+
+// RenderServed writes the page as the HTTP server sends it: the same page, except that
+// the ECharts bundle (1 MB, the same in every page) is a script the browser fetches
+// once from EChartsPath and keeps, checked against its SHA-256 (integrity), instead of
+// being repeated in every page sent.
+func RenderServed(w io.Writer, pageID string, data Data, lang string) error {
+	return render(w, pageID, data, lang, true)
+}
+
+// EChartsPath is where the server serves the ECharts bundle: the path names its
+// content, so that a browser may keep it for good.
+func EChartsPath() string {
+	return "/assets/echarts-" + assets.EChartsVersion() + "-" + assets.EChartsSHA256()[:16] + ".min.js"
+}
+
+func render(w io.Writer, pageID string, data Data, lang string, served bool) error {
 	lang, err := i18n.Parse(lang)
 	if err != nil {
 		return err
@@ -105,7 +123,7 @@ func Render(w io.Writer, pageID string, data Data, lang string) error {
 			if err != nil {
 				return err
 			}
-			return ix.render(w, p, lang)
+			return ix.render(w, p, lang, served)
 		}
 	}
 	return fmt.Errorf("unknown dashboard page %q", pageID)
@@ -151,10 +169,11 @@ type layoutData struct {
 	Blocks                                                []blockView
 	DrillCols                                             []string
 	Model, ECharts, App                                   template.JS
+	EChartsSrc, EChartsIntegrity                          string // served: the bundle's URL and SHA-256
 	CSS                                                   template.CSS
 }
 
-func (ix *index) render(w io.Writer, p Page, lang string) error {
+func (ix *index) render(w io.Writer, p Page, lang string, served bool) error {
 	d := ix.data
 	m, err := ix.pageModel(p, lang)
 	if err != nil {
@@ -192,7 +211,15 @@ func (ix *index) render(w io.Writer, p Page, lang string) error {
 	}
 	// Only the two inline scripts may run: no inline event handler, no
 	// remote script, image, font or request of any kind.
-	ld.CSP = "default-src 'none'; script-src " + scriptHash(assets.EChartsJS()) + " " + scriptHash(assets.AppJS()) +
+	scripts := scriptHash(assets.EChartsJS())
+	if served {
+		// The bundle from the server itself, checked by the browser against its hash.
+		ld.ECharts, ld.EChartsSrc = "", EChartsPath()
+		sum := sha256.Sum256(assets.EChartsJS())
+		ld.EChartsIntegrity = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+		scripts = "'self'"
+	}
+	ld.CSP = "default-src 'none'; script-src " + scripts + " " + scriptHash(assets.AppJS()) +
 		"; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 	for _, q := range Pages {
 		ld.Nav = append(ld.Nav, navItem{ID: q.ID, Href: q.ID + ".html", Label: t(q.TitleKey), Active: q.ID == p.ID})

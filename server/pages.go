@@ -18,9 +18,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/orderflow/orderflow/dashboards"
+	"github.com/orderflow/orderflow/dashboards/assets"
 	"github.com/orderflow/orderflow/models"
 	"github.com/orderflow/orderflow/schedule"
 	"github.com/orderflow/orderflow/server/portfolio"
@@ -67,14 +69,14 @@ func withBar(page, bar []byte) []byte {
 	return append(out, page[i:]...)
 }
 
-// pageRead is what a page handler reads before drawing: the query, the language,
-// the snapshot view (the caller releases it), its build and its database.
+// pageRead is what a page handler reads before drawing: the query, the language and
+// the snapshot view (the caller releases it) with its build. The view's database is
+// opened only when a page must be drawn (v.DB): a kept page is answered without it.
 type pageRead struct {
 	q    query
 	lang string
 	v    *schedule.View
 	b    build
-	db   *sql.DB
 }
 
 // readPage reads it; when it cannot, it has answered the request and says false.
@@ -92,10 +94,7 @@ func (s *Server) readPage(w http.ResponseWriter, r *http.Request) (*pageRead, bo
 	v := s.view()
 	b, err := s.readBuild(w, v)
 	if err == nil {
-		var db *sql.DB
-		if db, err = v.DB(r.Context()); err == nil {
-			return &pageRead{q: q, lang: lang, v: v, b: b, db: db}, true
-		}
+		return &pageRead{q: q, lang: lang, v: v, b: b}, true
 	}
 	v.Release()
 	s.failPage(w, r, err)
@@ -127,7 +126,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer pr.v.Release()
-	q, lang, v, b, db := pr.q, pr.lang, pr.v, pr.b, pr.db
+	q, lang, v, b := pr.q, pr.lang, pr.v, pr.b
 	filters, err := s.filters(r.Context(), v, q, userOf(r))
 	if err != nil {
 		s.failPage(w, r, err)
@@ -141,12 +140,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	a, err := s.answers.do(key, func() (*answer, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 		defer cancel()
+		db, err := v.DB(ctx)
+		if err != nil {
+			return nil, err
+		}
 		data, err := s.data(ctx, db, s.cfg, b.asOf, filters, lang)
 		if err != nil {
 			return nil, err
 		}
 		var page bytes.Buffer
-		if err := dashboards.Render(&page, name, data, lang); err != nil {
+		if err := dashboards.RenderServed(&page, name, data, lang); err != nil {
 			return nil, err
 		}
 		return compressedPage(withBar(page.Bytes(), bar))
@@ -189,7 +192,9 @@ func sendCompressedPage(w http.ResponseWriter, r *http.Request, a *answer) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Security-Policy", a.csp)
+	if a.csp != "" {
+		h.Set("Content-Security-Policy", a.csp)
+	}
 	h.Set("Content-Type", a.contentType)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
@@ -390,7 +395,12 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer pr.v.Release()
-	lang, b, db := pr.lang, pr.b, pr.db
+	lang, b := pr.lang, pr.b
+	db, err := pr.v.DB(r.Context())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	rep, err := s.weekly(r.Context(), db, b, userOf(r).portfolio, lang)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -465,4 +475,39 @@ func (s *Server) weekly(ctx context.Context, db *sql.DB, b build, p portfolio.Po
 	}
 	s.reports[key] = rep
 	return rep, nil
+}
+
+// echartsAsset is the ECharts bundle the served pages load (dashboards.EChartsPath),
+// gzipped once.
+var echartsAsset = sync.OnceValues(func() (*answer, error) {
+	var z bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	js := assets.EChartsJS()
+	if _, err := zw.Write(js); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(js)
+	return &answer{contentType: "text/javascript; charset=utf-8", body: z.Bytes(), gzipped: true,
+		etag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
+})
+
+// echarts serves the ECharts bundle of the dashboard pages. Its path names its content
+// and it holds no data, so browsers keep it for good (a year, immutable): a page sent
+// afterwards weighs its figures only.
+func (s *Server) echarts(w http.ResponseWriter, r *http.Request) {
+	a, err := echartsAsset()
+	if err != nil {
+		http.Error(w, "the ECharts bundle cannot be compressed", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Del("Pragma")
+	sendCompressedPage(w, r, a)
 }

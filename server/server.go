@@ -150,6 +150,7 @@ func (s *Server) routes() {
 		http.Redirect(w, r, "/dashboards/overview.html", http.StatusSeeOther)
 	})))
 	m.Handle("GET /dashboards/{page}", s.authed(http.HandlerFunc(s.dashboard)))
+	m.Handle("GET "+dashboards.EChartsPath(), s.authed(http.HandlerFunc(s.echarts)))
 	m.Handle("GET /api/me", s.authed(http.HandlerFunc(s.me)))
 	m.Handle("GET /api/kpi", s.authed(http.HandlerFunc(s.apiKPI)))
 	m.Handle("GET /api/kpis", s.authed(http.HandlerFunc(s.apiKPIList)))
