@@ -4,7 +4,7 @@
 // the pandas equivalent (bench/build/otif_pandas.py), as ratios (issue 16).
 //
 //	go run ./bench/build                            # 1M lines, a couple of minutes
-//	go run ./bench/build -lines 1000000,10000000    # 10M too: ~20 minutes, ~13 GB today
+//	go run ./bench/build -lines 1000000,10000000    # 10M too: ~20 minutes, ~15 GB under the default memory limit
 //	go run ./bench/build -json                      # the figures as JSON too
 //	go run ./bench/build -against 0f71947 -runs 3   # this build against another commit's
 //
@@ -82,7 +82,7 @@ type compared struct {
 }
 
 func main() {
-	lines := flag.String("lines", "1000000", "order line counts, comma separated (10000000 takes ~20 minutes and ~13 GB today)")
+	lines := flag.String("lines", "1000000", "order line counts, comma separated (10000000 takes ~20 minutes and ~15 GB under the default memory limit)")
 	dir := flag.String("dir", "bench/out/build", "work folder for the generated data, databases and binary")
 	asJSON := flag.Bool("json", false, "also print the figures as JSON")
 	against := flag.String("against", "", "a git commit whose whole build to time against this one's, on the same database")
