@@ -5,7 +5,7 @@
 -- lacks it (the list of shipments is in shipment_ids). Only checked when a documents
 -- extract was loaded. At stake: the value of the shipments held up (or of the order
 -- about to ship): without the document, customs, the carrier or the bank stop them.
-WITH doc AS (
+WITH doc AS NOT MATERIALIZED (
     -- per order, shipment ('' at order level) and type (stg_documents keeps one row per
     -- key, its latest version): is it usable, else its bad status; a document issued
     -- after the as-of date was not on file then (a build as of last week on today's
@@ -23,7 +23,9 @@ lacking AS (
         coalesce(own.bad_status, ord.bad_status, 'absent')                  AS doc_status
     FROM anomaly_document_need n
     LEFT JOIN doc own ON own.order_id = n.order_id AND own.shipment_id = n.shipment_id AND own.doc_type = n.doc_type
-    LEFT JOIN doc ord ON ord.order_id = n.order_id AND ord.shipment_id = '' AND ord.doc_type = n.doc_type
+    -- (the order-level documents filtered on their own, doc not materialised as one
+    -- shared result: 61.7 s to 47.6 s at 10M lines under a 2 GB limit, 5.4 s to 1.9 s at 1M)
+    LEFT JOIN (SELECT * FROM doc WHERE shipment_id = '') ord ON ord.order_id = n.order_id AND ord.doc_type = n.doc_type
     WHERE NOT coalesce(own.usable, false) AND NOT coalesce(ord.usable, false)
 ),
 shipment_value AS (
