@@ -163,20 +163,26 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // compressedPage keeps a page gzipped, with its ETag and Content-Security-Policy.
 func compressedPage(page []byte) (*answer, error) {
+	return compressed(page, "text/html; charset=utf-8", cspOf(page))
+}
+
+// compressed keeps body gzipped with its content type, ETag (of the plain bytes) and
+// Content-Security-Policy ("" keeps the server's).
+func compressed(body []byte, contentType, csp string) (*answer, error) {
 	var z bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(page); err != nil {
+	if _, err := zw.Write(body); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(page)
-	return &answer{contentType: "text/html; charset=utf-8", body: z.Bytes(), gzipped: true,
-		etag: `"` + hex.EncodeToString(sum[:16]) + `"`, csp: cspOf(page)}, nil
+	sum := sha256.Sum256(body)
+	return &answer{contentType: contentType, body: z.Bytes(), gzipped: true,
+		etag: `"` + hex.EncodeToString(sum[:16]) + `"`, csp: csp}, nil
 }
 
 // sendCompressedPage answers a kept page: 304 when the client's If-None-Match names its
@@ -480,21 +486,7 @@ func (s *Server) weekly(ctx context.Context, db *sql.DB, b build, p portfolio.Po
 // echartsAsset is the ECharts bundle the served pages load (dashboards.EChartsPath),
 // gzipped once.
 var echartsAsset = sync.OnceValues(func() (*answer, error) {
-	var z bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	js := assets.EChartsJS()
-	if _, err := zw.Write(js); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(js)
-	return &answer{contentType: "text/javascript; charset=utf-8", body: z.Bytes(), gzipped: true,
-		etag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
+	return compressed(assets.EChartsJS(), "text/javascript; charset=utf-8", "")
 })
 
 // echarts serves the ECharts bundle of the dashboard pages. Its path names its content
