@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -211,13 +212,11 @@ func (ix *index) render(w io.Writer, p Page, lang string, served bool) error {
 	}
 	// Only the two inline scripts may run: no inline event handler, no
 	// remote script, image, font or request of any kind.
-	scripts := scriptHash(assets.EChartsJS())
+	scripts := "'self'" // served: the bundle from the server itself, checked by its integrity
 	if served {
-		// The bundle from the server itself, checked by the browser against its hash.
-		ld.ECharts, ld.EChartsSrc = "", EChartsPath()
-		sum := sha256.Sum256(assets.EChartsJS())
-		ld.EChartsIntegrity = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-		scripts = "'self'"
+		ld.ECharts, ld.EChartsSrc, ld.EChartsIntegrity = "", EChartsPath(), echartsIntegrity()
+	} else {
+		scripts = scriptHash(assets.EChartsJS())
 	}
 	ld.CSP = "default-src 'none'; script-src " + scripts + " " + scriptHash(assets.AppJS()) +
 		"; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
@@ -270,6 +269,12 @@ func (ix *index) render(w io.Writer, p Page, lang string, served bool) error {
 	}
 	return nil
 }
+
+// echartsIntegrity is the bundle's SHA-256 as a script element's integrity attribute.
+var echartsIntegrity = sync.OnceValue(func() string {
+	sum := sha256.Sum256(assets.EChartsJS())
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+})
 
 func scriptHash(b []byte) string {
 	sum := sha256.Sum256(b)
