@@ -15,26 +15,13 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/orderflow/orderflow/internal/servicetest"
 )
 
 // The browser tests open every page from a file URL in Debian's headless
 // Chromium (installed by .ci/install-browser.sh). Screenshots go to
 // $ORDERFLOW_SCREENSHOTS, else testdata/screenshots (ignored by git).
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	path := os.Getenv("ORDERFLOW_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the dashboard browser tests need Chromium at %s: run .ci/install-browser.sh (apt-get install chromium)", path)
-		}
-		t.Skipf("Chromium not found at %s; run .ci/install-browser.sh to run the browser tests", path)
-	}
-	return path
-}
 
 func screenshotDir(t *testing.T) string {
 	dir := os.Getenv("ORDERFLOW_SCREENSHOTS")
@@ -50,7 +37,7 @@ func screenshotDir(t *testing.T) string {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.ExecPath(servicetest.Chromium(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,

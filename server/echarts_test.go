@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/orderflow/orderflow/config"
 	"github.com/orderflow/orderflow/dashboards"
 	"github.com/orderflow/orderflow/dashboards/assets"
+	"github.com/orderflow/orderflow/internal/servicetest"
 )
 
 var scriptSrc = regexp.MustCompile(`<script src="([^"]+)" integrity="([^"]+)"></script>`)
@@ -87,16 +87,7 @@ func TestServedPagesLoadEChartsOnce(t *testing.T) {
 // bundle loads from the server under the page's CSP and integrity, every chart is drawn,
 // and the browser reports no error (a CSP or integrity refusal would be one).
 func TestServedPageInBrowser(t *testing.T) {
-	path := os.Getenv("ORDERFLOW_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("this test needs Chromium at %s: run .ci/install-browser.sh", path)
-		}
-		t.Skipf("Chromium not found at %s", path)
-	}
+	path := servicetest.Chromium(t)
 	_, ts := testServer(t, builtStore(t), config.Default(), "127.0.0.1:0", nil)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.Headless,
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 1000))

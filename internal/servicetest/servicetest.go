@@ -255,3 +255,21 @@ func ERPOrderLinesQuery(schema string) string {
 		CASE WHEN abgru IS NULL THEN 'open' ELSE 'cancelled' END AS status
 		FROM ` + schema + `.vbap ORDER BY vbeln, posnr;`
 }
+
+// Chromium is the path of the headless browser the page tests drive: $ORDERFLOW_CHROMIUM,
+// else Debian's /usr/bin/chromium (installed by .ci/install-browser.sh). Without it the
+// test is skipped, or fails when CI is set.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv("ORDERFLOW_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the browser tests need Chromium at %s: run .ci/install-browser.sh (apt-get install chromium)", path)
+		}
+		t.Skipf("Chromium not found at %s; run .ci/install-browser.sh to run the browser tests", path)
+	}
+	return path
+}
