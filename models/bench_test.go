@@ -116,7 +116,7 @@ func benchBuild(b *testing.B, p *Project) {
 	b.ResetTimer()
 	for b.Loop() {
 		cpu := cpuTime()
-		rep, err := build(context.Background(), st, p, config.Default(), benchAsOf, &cpuProgress{last: cpu})
+		rep, err := build(context.Background(), st, p, config.Default(), benchAsOf, &cpuProgress{last: cpu}, Options{Full: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func BenchmarkQueryWeekTwoCuts(b *testing.B) {
 	n := benchLines(b)
 	st := benchStore(b, n)
 	if _, err := BuiltAsOf(context.Background(), st.DB); err != nil { // not built by a previous benchmark
-		if _, err := build(context.Background(), st, kpiProject(b), config.Default(), benchAsOf, nil); err != nil {
+		if _, err := build(context.Background(), st, kpiProject(b), config.Default(), benchAsOf, nil, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

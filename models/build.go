@@ -31,7 +31,10 @@ type BuildReport struct {
 	Warnings []string
 	// Notes tell what the build could not compute for this as-of, one sentence each,
 	// such as the stock figures when every stock snapshot is later than the as-of date.
-	Notes    []string
+	Notes []string
+	// Refresh says, in one sentence, what the build refreshed rather than rebuilt, and
+	// which incremental models it built whole and why ("" without incremental models).
+	Refresh  string
 	Duration time.Duration
 }
 
@@ -40,6 +43,8 @@ type ModelRun struct {
 	Name         string
 	Materialized string
 	Rows         int64 // -1 for a view
+	Refreshed    bool  // an incremental model refreshed for the orders of the refresh set
+	DeltaRows    int64 // the rows a refresh computed again
 	Duration     time.Duration
 }
 
@@ -52,19 +57,27 @@ type ModelRun struct {
 // commit: DuckDB scans committed tables much faster than the uncommitted data of one
 // long transaction (it has their statistics). When every test passes, one short
 // transaction swaps the staged objects in.
+//
+// The models that declare `-- incremental: order_id` are refreshed, when they can be,
+// for the orders whose rows changed or can change with the as-of date (incremental.go).
 func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Time, progress io.Writer) (BuildReport, error) {
+	return BuildWith(ctx, st, cfg, asOf, progress, Options{})
+}
+
+// BuildWith is Build with options: Options.Full rebuilds every model whole.
+func BuildWith(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Time, progress io.Writer, opts Options) (BuildReport, error) {
 	p, err := LoadProject()
 	if err != nil {
 		return BuildReport{AsOf: asOf}, err
 	}
-	return build(ctx, st, p, cfg, asOf, progress)
+	return build(ctx, st, p, cfg, asOf, progress, opts)
 }
 
 // stagedSuffix marks the objects of a build in progress.
 const stagedSuffix = "__build"
 
 // build runs the models of p; tests give it a project of their own.
-func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, asOf time.Time, progress io.Writer) (BuildReport, error) {
+func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, asOf time.Time, progress io.Writer, opts Options) (BuildReport, error) {
 	start := time.Now()
 	rep := BuildReport{AsOf: asOf}
 	if progress == nil {
@@ -99,13 +112,28 @@ func build(ctx context.Context, st *store.Store, p *Project, cfg config.Config, 
 				return err
 			}
 		}
+		planStart := time.Now()
+		plan, err := planIncremental(ctx, db, p, stage, opts, asOf)
+		if err != nil {
+			return err
+		}
+		stage.refreshed = plan.refreshed
+		if rep.Refresh = plan.String(); rep.Refresh != "" {
+			fmt.Fprintf(progress, "%s (%.2fs)\n", rep.Refresh, time.Since(planStart).Seconds())
+		}
 		for _, m := range p.Models {
-			run, err := buildModel(ctx, db, m, stage)
+			build := buildModel
+			if plan.refreshed[m.Name] {
+				build = buildDelta
+			}
+			run, err := build(ctx, db, m, stage)
 			if err != nil {
 				return err
 			}
 			rep.Models = append(rep.Models, run)
-			if m.Materialized == "enum" {
+			if run.Refreshed {
+				fmt.Fprintf(progress, "built %-28s table %12d rows %8.2fs (refreshed: %d rows computed again)\n", m.Name, run.Rows, run.Duration.Seconds(), run.DeltaRows)
+			} else if m.Materialized == "enum" {
 				fmt.Fprintf(progress, "built %-28s enum  %12d values %6.2fs\n", m.Name, run.Rows, run.Duration.Seconds())
 			} else if run.Rows >= 0 {
 				fmt.Fprintf(progress, "built %-28s table %12d rows %8.2fs\n", m.Name, run.Rows, run.Duration.Seconds())
@@ -315,8 +343,10 @@ func markSuperseded(ctx context.Context, db querier, progress io.Writer) error {
 // staging names the objects of a build in progress and rewrites the models' SQL to
 // read them.
 type staging struct {
-	objects map[string]bool // every name built: params, ref_* tables, models
-	rules   []string        // the ref_* tables
+	objects   map[string]bool // every name built: params, ref_* tables, state tables, models
+	rules     []string        // the ref_* tables
+	state     []string        // the state tables of incremental builds (incremental.go)
+	refreshed map[string]bool // the incremental models this build refreshes
 }
 
 func newStaging(p *Project) (*staging, error) {
@@ -380,12 +410,16 @@ func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
 	var tables []string
 	tables = append(tables, "params", "site_map")
 	tables = append(tables, s.rules...)
+	tables = append(tables, s.state...)
 	for _, m := range p.Models {
-		if m.Materialized == "table" {
+		if m.Materialized == "table" && !s.refreshed[m.Name] {
 			tables = append(tables, m.Name)
 		}
 	}
 	for name := range s.objects {
+		if s.refreshed[name] {
+			continue // kept, and refreshed below
+		}
 		if kind := kinds[name]; kind != "" {
 			if err := exec(fmt.Sprintf("DROP %s %s", kind, quoteIdent(name))); err != nil {
 				return err
@@ -394,6 +428,18 @@ func (s *staging) swap(ctx context.Context, tx *sql.Tx, p *Project) error {
 	}
 	for _, t := range tables {
 		if err := exec(fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(t+stagedSuffix), quoteIdent(t))); err != nil {
+			return err
+		}
+	}
+	for _, m := range p.Models {
+		if s.refreshed[m.Name] {
+			if err := applyDelta(exec, m); err != nil {
+				return err
+			}
+		}
+	}
+	if len(s.refreshed) > 0 {
+		if err := exec("DROP TABLE " + quoteIdent(refreshTable)); err != nil {
 			return err
 		}
 	}
@@ -477,17 +523,11 @@ func buildModel(ctx context.Context, db querier, m *Model, stage *staging) (Mode
 		stmt = fmt.Sprintf("CREATE TEMP TYPE %s AS ENUM (SELECT DISTINCT CAST(v AS VARCHAR) FROM (\n%s\n) AS q(v) WHERE v IS NOT NULL ORDER BY 1)",
 			staged, stage.rewrite(m.SQL))
 	}
-	// For developers: ORDERFLOW_PROFILE_DIR=dir writes DuckDB's profile of each model
-	// built as a table or type to dir/<model>.json.
-	profile := os.Getenv("ORDERFLOW_PROFILE_DIR")
-	if profile != "" && kind != "VIEW" {
-		if _, err := db.ExecContext(ctx, "PRAGMA enable_profiling='json'; PRAGMA profiling_output="+quoteLiteral(filepath.Join(profile, m.Name+".json"))); err != nil {
-			return run, err
-		}
-	}
-	_, err := db.ExecContext(ctx, stmt)
-	if profile != "" && kind != "VIEW" {
-		db.ExecContext(ctx, "PRAGMA disable_profiling")
+	var err error
+	if kind == "VIEW" {
+		_, err = db.ExecContext(ctx, stmt)
+	} else {
+		err = execProfiled(ctx, db, m.Name, stmt)
 	}
 	if err != nil {
 		return run, fmt.Errorf("cannot build model %s (sql/%s): %w", m.Name, m.Path, err)
@@ -505,6 +545,20 @@ func buildModel(ctx context.Context, db querier, m *Model, stage *staging) (Mode
 	}
 	run.Duration = time.Since(start)
 	return run, nil
+}
+
+// execProfiled runs the statement that builds a table or type. For developers:
+// ORDERFLOW_PROFILE_DIR=dir writes DuckDB's profile of it to dir/<model>.json.
+func execProfiled(ctx context.Context, db querier, model, stmt string) error {
+	profile := os.Getenv("ORDERFLOW_PROFILE_DIR")
+	if profile != "" {
+		if _, err := db.ExecContext(ctx, "PRAGMA enable_profiling='json'; PRAGMA profiling_output="+quoteLiteral(filepath.Join(profile, model+".json"))); err != nil {
+			return err
+		}
+		defer db.ExecContext(ctx, "PRAGMA disable_profiling")
+	}
+	_, err := db.ExecContext(ctx, stmt)
+	return err
 }
 
 // existingKinds maps each table or view of the main schema to TABLE or VIEW.

@@ -88,7 +88,7 @@ func buildTwice(t *testing.T, st *store.Store, p *Project) BuildReport {
 	var rep BuildReport
 	for range 2 {
 		var err error
-		if rep, err = build(context.Background(), st, p, config.Default(), asOf, nil); err != nil {
+		if rep, err = build(context.Background(), st, p, config.Default(), asOf, nil, Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,6 +16,9 @@
 //	--   scale: 100                             (value = scale x numerator / denominator)
 //	--   test: between(0, 1)                    (the value of every week)
 //	-- kpi: service_rate = otif_line    another name for a KPI of the same model
+//	-- incremental: order_id            a table a build may refresh for the orders whose
+//	                                   rows changed, or whose rows the move of the as-of
+//	                                   date can change (see incremental.go)
 //
 // Data tests: not_null(col, ...), unique(col, ...), accepted_values(col: a, b),
 // relationships(col -> model.col), expect(boolean SQL over a row), and for a KPI
@@ -45,6 +48,10 @@ type Model struct {
 	Tests        []DataTest
 	Explain      []string
 	KPIs         []kpiFormula
+	// Incremental is the key an incremental build refreshes the table by (order_id), ""
+	// for a model built whole every time. Its SQL marks, with /* refresh: <expr> */, where
+	// the rows it reads are narrowed to the orders refreshed.
+	Incremental string
 }
 
 // kpiFormula is a `-- kpi:` block: how one KPI aggregates the rows of its model.
@@ -142,6 +149,9 @@ func parseProject(fsys fs.FS) (*Project, error) {
 		f.Name, f.AliasOf, f.Tests = name, ref.formula.AliasOf, nil
 		p.kpis[name] = kpiRef{model: ref.model, formula: f}
 	}
+	if err := checkIncremental(p); err != nil {
+		return nil, err
+	}
 	ordered, err := buildOrder(p.Models)
 	if err != nil {
 		return nil, err
@@ -228,6 +238,11 @@ func parseModel(file, body string) (*Model, error) {
 			m.Tests = append(m.Tests, t)
 		case "explain":
 			m.Explain = splitList(val)
+		case "incremental":
+			if val != "order_id" {
+				return nil, bad(fmt.Sprintf("incremental: %q: a model is refreshed by order_id only", val))
+			}
+			m.Incremental = val
 		case "kpi":
 			kname, alias, _ := strings.Cut(val, "=")
 			kpi = &kpiFormula{Name: strings.TrimSpace(kname), AliasOf: strings.TrimSpace(alias), Scale: 1}

@@ -198,14 +198,14 @@ func TestBuildRollsBackOnFailingDataTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := build(ctx, st, p, config.Default(), asOf, nil); err != nil {
+	if _, err := build(ctx, st, p, config.Default(), asOf, nil, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	p, err = parseProject(bad)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = build(ctx, st, p, config.Default(), asOf, nil)
+	_, err = build(ctx, st, p, config.Default(), asOf, nil, Options{})
 	for _, want := range []string{
 		"model a fails its data test unique(order_id): 1 row(s), such as order_id=O1, n=2",
 		"model b fails its data test not_null(x)",

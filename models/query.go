@@ -316,7 +316,7 @@ func explainQueryError(m *Model, err error) error {
 	return fmt.Errorf("cannot compute the KPIs of %s: %w", m.Name, err)
 }
 
-func sortedKeys(m map[string][]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -16,3 +16,9 @@ var Schema embed.FS
 //
 //go:embed models
 var Models embed.FS
+
+// Incremental holds what an incremental build reads besides the models:
+// unsettled_orders.sql, the orders whose rows the move of the as-of date can change.
+//
+//go:embed incremental/*.sql
+var Incremental embed.FS

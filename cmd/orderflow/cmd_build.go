@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"time"
 
@@ -22,10 +23,14 @@ func byteSize(b int64) string {
 }
 
 func init() {
+	var full bool
 	register(&command{
 		name:    "build",
 		summary: "run the SQL models and their data tests",
-		usage:   "",
+		usage:   "[--full]",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&full, "full", false, "rebuild every model whole, rather than refresh the incremental ones for the orders that changed")
+		},
 		run: func(e *env, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("build takes no arguments (got %q): the as-of date is the global --as-of", args[0])
@@ -35,7 +40,7 @@ func init() {
 				return err
 			}
 			defer st.Close()
-			rep, err := models.Build(e.ctx, st, e.cfg, e.asOf, e.stdout)
+			rep, err := models.BuildWith(e.ctx, st, e.cfg, e.asOf, e.stdout, models.Options{Full: full})
 			if err != nil {
 				return err
 			}

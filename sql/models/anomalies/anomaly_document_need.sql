@@ -9,6 +9,7 @@
 -- The lane runs from the site's country (the ISO prefix of the site code, FR01 -> FR;
 -- France when the code has none) to the ship-to country, else the customer's.
 -- materialized: table
+-- incremental: order_id
 WITH order_lane AS (
     SELECT
         o.order_id,
@@ -21,6 +22,7 @@ WITH order_lane AS (
         o.payment_method
     FROM stg_orders o
     LEFT JOIN stg_customers c USING (customer_id)
+    WHERE true /* refresh: o.order_id */
 ),
 unit AS (
     SELECT s.order_id, s.shipment_id, min(s.ship_date) AS ship_date,
@@ -29,7 +31,7 @@ unit AS (
     JOIN stg_order_lines l USING (order_id, line_no)
     JOIN order_lane ol USING (order_id)
     CROSS JOIN params p
-    WHERE s.ship_date <= p.as_of
+    WHERE s.ship_date <= p.as_of /* refresh: s.order_id */
     GROUP BY s.order_id, s.shipment_id
     UNION ALL
     SELECT f.order_id, '' AS shipment_id, min(coalesce(f.planned_ship_date, f.due_date)) AS ship_date,
@@ -40,6 +42,7 @@ unit AS (
       AND f.shipped_qty < f.ordered_qty
       AND coalesce(f.planned_ship_date, f.due_date) <= p.as_of + p.document_lead_days
       AND NOT EXISTS (SELECT 1 FROM stg_shipments s WHERE s.order_id = f.order_id AND s.ship_date <= p.as_of)
+      /* refresh: f.order_id */
     GROUP BY f.order_id
 ),
 lane AS (

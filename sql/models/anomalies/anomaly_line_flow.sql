@@ -11,6 +11,7 @@
 --   status            = the ERP's, except that a closed line shipped after the as-of date
 --                       was still open then (a build as of last week on today's extract)
 -- materialized: table
+-- incremental: order_id
 -- test: unique(order_id, line_no)
 -- One pass: the line, its shipments and its invoice rows side by side (UNION ALL BY
 -- NAME), grouped by line in one aggregate, which spills to disk under a memory limit,
@@ -20,12 +21,15 @@ WITH flow AS (
     SELECT order_id, line_no, 0 AS kind, sku, status, ordered_qty, unit_price, requested_date,
            promised_date, planned_ship_date
     FROM stg_order_lines
+    WHERE true /* refresh: order_id */
     UNION ALL BY NAME
     SELECT order_id, line_no, 1 AS kind, shipment_id, shipped_qty, ship_date, delivery_date
     FROM stg_shipments
+    WHERE true /* refresh: order_id */
     UNION ALL BY NAME
     SELECT order_id, line_no, 2 AS kind, invoice_id, invoiced_qty, amount, invoice_date
     FROM stg_invoices
+    WHERE true /* refresh: order_id */
 ),
 line AS (
     SELECT
