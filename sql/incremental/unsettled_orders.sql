@@ -8,7 +8,7 @@
 -- An incremental model may read the as-of date only in the ways listed here; one that
 -- reads it otherwise stays a full model, or this file says how its rows move. The models
 -- whose reading of the as-of date this file covers:
--- models: anomaly_line_flow, anomaly_document_need
+-- models: anomaly_line_flow, anomaly_document_need, anomaly_document_lacking
 --
 -- - a shipment not made by A0 (its ship date, else delivery date, after A0): it counts as
 --   shipped, and needs its documents, once made; until then a "closed" line it ships is
@@ -17,7 +17,9 @@
 -- - an invoice dated after A0: it counts once dated;
 -- - an open line short of its ordered quantity at A0: its order may come within
 --   document_lead_days of its planned ship date and need its documents at order level
---   (anomaly_document_need).
+--   (anomaly_document_need);
+-- - a document issued after A0: it serves its shipment once issued
+--   (anomaly_document_lacking).
 -- Dates and quantities settled by A0 (shipped, invoiceable, invoiced, a line complete or
 -- closed) stay so at any later date.
 SELECT s.order_id
@@ -32,3 +34,7 @@ UNION
 SELECT f.order_id
 FROM anomaly_line_flow f
 WHERE f.status = 'open' AND f.shipped_qty < f.ordered_qty
+UNION
+SELECT d.order_id
+FROM documents d CROSS JOIN params p
+WHERE d.issued_date > p.as_of

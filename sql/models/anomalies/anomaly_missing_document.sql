@@ -5,28 +5,10 @@
 -- lacks it (the list of shipments is in shipment_ids). Only checked when a documents
 -- extract was loaded. At stake: the value of the shipments held up (or of the order
 -- about to ship): without the document, customs, the carrier or the bank stop them.
-WITH doc AS NOT MATERIALIZED (
-    -- per order, shipment ('' at order level) and type (stg_documents keeps one row per
-    -- key, its latest version): is it usable, else its bad status; a document issued
-    -- after the as-of date was not on file then (a build as of last week on today's
-    -- extract)
-    SELECT order_id, shipment_id, doc_type,
-           (status IS NULL OR status NOT IN ('missing', 'rejected'))
-               AND coalesce(issued_date <= p.as_of, true)                    AS usable,
-           CASE WHEN status IN ('rejected', 'missing') THEN status END       AS bad_status
-    FROM stg_documents
-    CROSS JOIN params p
-),
-lacking AS (
-    SELECT
-        n.*,
-        coalesce(own.bad_status, ord.bad_status, 'absent')                  AS doc_status
-    FROM anomaly_document_need n
-    LEFT JOIN doc own ON own.order_id = n.order_id AND own.shipment_id = n.shipment_id AND own.doc_type = n.doc_type
-    -- (the order-level documents filtered on their own, doc not materialised as one
-    -- shared result: 61.7 s to 47.6 s at 10M lines under a 2 GB limit, 5.4 s to 1.9 s at 1M)
-    LEFT JOIN (SELECT * FROM doc WHERE shipment_id = '') ord ON ord.order_id = n.order_id AND ord.doc_type = n.doc_type
-    WHERE NOT coalesce(own.usable, false) AND NOT coalesce(ord.usable, false)
+WITH lacking AS (
+    -- the needs no usable document serves (a table, refreshed by order: see
+    -- anomaly_document_lacking)
+    SELECT * FROM anomaly_document_lacking
 ),
 shipment_value AS (
     SELECT s.order_id, s.shipment_id, sum(s.shipped_qty * f.unit_price) AS unit_value
