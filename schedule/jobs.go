@@ -152,6 +152,9 @@ func runBuild(ctx context.Context, s *Service, run *Run) error {
 	}
 	run.Message = fmt.Sprintf("built %d models as of %s, %d data tests passed; %d anomalies (%d new, %d resolved by the data)",
 		len(rep.Models), asOf.Format(time.DateOnly), len(rep.Tests), arep.Total, arep.New, arep.Resolved)
+	if rep.Refresh != "" { // what the build refreshed rather than rebuilt
+		run.Message += "; " + rep.Refresh
+	}
 	if s.opts.AfterBuild != nil {
 		s.opts.AfterBuild(builtAt(ctx, s.st.DB))
 	}
