@@ -24,6 +24,7 @@ import (
 //   - a load that inserts a new order, changes rows (a shipment's quantity and date, an
 //     order's Incoterm, a customer's country) and supersedes an extract (the whole order
 //     lines file again, one key twice in it, its last row different);
+//   - a document's two rows (its type in two cases) sent again in the other order;
 //   - the as-of date moving on again, past the date a document of the extract is issued.
 //
 // It also checks that the refreshes computed only part of the rows, and when a build
@@ -97,7 +98,15 @@ func TestIncrementalBuildEqualsFull(t *testing.T) {
 	loadCanonical(t, full, changes)
 	step("after an insert, changed rows and a superseded extract", asOf, true)
 	changed.check(t, full)
-	step("the same as-of again, nothing loaded", asOf, true)
+	// the two rows of one document sent again the other way round: the same rows, another latest
+	loadCanonical(t, inc, changes+"-again")
+	loadCanonical(t, full, changes+"-again")
+	step("the same as-of again, a document's two rows sent again in the other order", asOf, true)
+	var lacking bool
+	if err := full.DB.QueryRow(`SELECT count(*) > 0 FROM anomaly_document_lacking k JOIN documents d USING (order_id, shipment_id)
+		WHERE d.reference = 'TWICE-A' AND k.doc_type = lower(d.doc_type)`).Scan(&lacking); err != nil || lacking {
+		t.Errorf("the document issued, now the latest of its two rows, still lacks (%v)", err)
+	}
 	step("two weeks later, once the late document is issued", asOf.Add(2*week), true)
 
 	// Falling back to a whole build, and saying why.
@@ -198,12 +207,32 @@ func writeChanges(t *testing.T, st *store.Store, dir string) changes {
 		SELECT * REPLACE (CASE WHEN country = 'JP' THEN 'BR' ELSE 'JP' END AS country, coalesce(weight, 1) + 2 AS weight)
 		FROM (SELECT %s FROM customers WHERE customer_id = $1)`, cols("customers")), c.customer)
 	// a document of a shipment long gone, issued only after the as-of date (2026-12-03)
-	copyTo("documents.csv", `SELECT n.order_id, n.shipment_id, n.doc_type, 'issued' AS status,
-		    DATE '2026-12-03' AS issued_date, 'LATE-1' AS reference
-		FROM anomaly_document_need n
-		WHERE n.order_id IN (`+settled+`) AND n.shipment_id <> '' AND NOT EXISTS (
-		    SELECT 1 FROM documents d WHERE d.order_id = n.order_id AND d.shipment_id = '' AND lower(trim(d.doc_type)) = n.doc_type)
-		ORDER BY ALL LIMIT 1`)
+	// and one written twice in the file, "COO" issued then "coo" rejected: the same document
+	// (its type read in lower case), the last row the latest; documentsAgain sends them
+	// again the other way round
+	need := func(offset int) string {
+		// the first need of the offset-th such order (each change on an order of its own)
+		return fmt.Sprintf(`(SELECT order_id, shipment_id, doc_type FROM (
+			    SELECT n.order_id, n.shipment_id, n.doc_type, dense_rank() OVER (ORDER BY n.order_id) AS nth,
+			           row_number() OVER (PARTITION BY n.order_id ORDER BY n.shipment_id, n.doc_type) AS first
+			    FROM anomaly_document_need n
+			    WHERE n.order_id IN (%s) AND n.shipment_id <> '' AND NOT EXISTS (
+			        SELECT 1 FROM documents d WHERE d.order_id = n.order_id AND d.shipment_id = '' AND lower(trim(d.doc_type)) = n.doc_type))
+			WHERE nth = %d AND first = 1)`, settled, offset+1)
+	}
+	twice := func(first, second string) string {
+		return `SELECT order_id, shipment_id, upper(doc_type) AS doc_type, 'issued' AS status, DATE '2026-11-02' AS issued_date, 'TWICE-A' AS reference, ` + first + ` AS part FROM ` + need(1) + `
+		UNION ALL
+		SELECT order_id, shipment_id, doc_type, 'rejected', DATE '2026-11-02', 'TWICE-B', ` + second + ` FROM ` + need(1)
+	}
+	copyTo("documents.csv", `SELECT * EXCLUDE (part) FROM (
+		SELECT order_id, shipment_id, doc_type, 'issued' AS status, DATE '2026-12-03' AS issued_date, 'LATE-1' AS reference, 0 AS part
+		FROM `+need(0)+`
+		UNION ALL `+twice("1", "2")+`) ORDER BY part`)
+	if err := os.MkdirAll(dir+"-again", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyTo("../"+filepath.Base(dir)+"-again/documents.csv", `SELECT * EXCLUDE (part) FROM (`+twice("2", "1")+`) ORDER BY part`)
 	return c
 }
 
@@ -220,6 +249,7 @@ func (c changes) check(t *testing.T, st *store.Store) {
 		fmt.Sprintf(`SELECT bool_and(f.incoterm = o.incoterm) FROM anomaly_line_flow f JOIN orders o USING (order_id) WHERE order_id = '%s'`, c.incoterm),
 		fmt.Sprintf(`SELECT bool_and(f.customer_weight = c.weight) FROM anomaly_line_flow f JOIN customers c USING (customer_id) WHERE customer_id = '%s'`, c.customer),
 		`SELECT count(*) = 1 FROM anomaly_document_lacking k JOIN documents d USING (order_id, shipment_id, doc_type) WHERE d.reference = 'LATE-1'`,
+		`SELECT count(*) = 1 FROM anomaly_document_lacking k JOIN documents d USING (order_id, shipment_id, doc_type) WHERE d.reference = 'TWICE-B' AND k.doc_status = 'rejected'`,
 	} {
 		var ok bool
 		if err := st.DB.QueryRow(q).Scan(&ok); err != nil || !ok {
