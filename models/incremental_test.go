@@ -24,7 +24,8 @@ import (
 //   - a load that inserts a new order, changes rows (a shipment's quantity and date, an
 //     order's Incoterm, a customer's country) and supersedes an extract (the whole order
 //     lines file again, one key twice in it, its last row different);
-//   - a document's two rows (its type in two cases) sent again in the other order;
+//   - a line's two rows, and a document's (its type in two cases), sent again in the other
+//     order: the same rows, another latest;
 //   - the as-of date moving on again, past the date a document of the extract is issued.
 //
 // It also checks that the refreshes computed only part of the rows, and when a build
@@ -98,10 +99,15 @@ func TestIncrementalBuildEqualsFull(t *testing.T) {
 	loadCanonical(t, full, changes)
 	step("after an insert, changed rows and a superseded extract", asOf, true)
 	changed.check(t, full)
-	// the two rows of one document sent again the other way round: the same rows, another latest
+	// the two rows of a line and of a document sent again the other way round: the same
+	// rows, another latest
 	loadCanonical(t, inc, changes+"-again")
 	loadCanonical(t, full, changes+"-again")
-	step("the same as-of again, a document's two rows sent again in the other order", asOf, true)
+	step("the same as-of again, a line's and a document's two rows sent again in the other order", asOf, true)
+	var qty float64
+	if err := full.DB.QueryRow(`SELECT ordered_qty FROM anomaly_line_flow WHERE order_id = ? AND line_no = ?`, changed.twiceOrder, changed.twiceLine).Scan(&qty); err != nil || qty != changed.twiceQty {
+		t.Errorf("the line written twice has %v ordered, want its original %v, the latest row again (%v)", qty, changed.twiceQty, err)
+	}
 	var lacking bool
 	if err := full.DB.QueryRow(`SELECT count(*) > 0 FROM anomaly_document_lacking k JOIN documents d USING (order_id, shipment_id)
 		WHERE d.reference = 'TWICE-A' AND k.doc_type = lower(d.doc_type)`).Scan(&lacking); err != nil || lacking {
@@ -199,6 +205,21 @@ func writeChanges(t *testing.T, st *store.Store, dir string) changes {
 		                      DATE '2026-11-27' AS planned_ship_date), 2, _row
 		    FROM (SELECT %[1]s, _row FROM order_lines WHERE order_id = $1)
 		) ORDER BY part, _row`, lineCols), other, firstLine(t, st, other))
+	// the same two rows of that line sent again the other way round (the "-again" folder):
+	// the original quantity is the latest again
+	if err := os.MkdirAll(dir+"-again", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.twiceOrder, c.twiceLine = other, firstLine(t, st, other)
+	if err := st.DB.QueryRow(`SELECT ordered_qty FROM order_lines WHERE order_id = ? AND line_no = ?`, c.twiceOrder, c.twiceLine).Scan(&c.twiceQty); err != nil {
+		t.Fatal(err)
+	}
+	copyTo("../"+filepath.Base(dir)+"-again/order_lines.csv", fmt.Sprintf(`
+		SELECT %[1]s FROM (
+		    SELECT * REPLACE (ordered_qty + 5 AS ordered_qty), 0 AS part FROM (SELECT %[1]s FROM order_lines WHERE order_id = $1 AND line_no = $2)
+		    UNION ALL
+		    SELECT %[1]s, 1 FROM order_lines WHERE order_id = $1 AND line_no = $2
+		) ORDER BY part`, lineCols), c.twiceOrder, c.twiceLine)
 	copyTo("shipments.csv", fmt.Sprintf(`
 		SELECT * REPLACE (shipped_qty - 1 AS shipped_qty, ship_date + 2 AS ship_date)
 		FROM (SELECT %s FROM shipments WHERE order_id = $1 AND line_no = $2 AND shipment_id = $3)`, cols("shipments")),
@@ -229,15 +250,16 @@ func writeChanges(t *testing.T, st *store.Store, dir string) changes {
 		SELECT order_id, shipment_id, doc_type, 'issued' AS status, DATE '2026-12-03' AS issued_date, 'LATE-1' AS reference, 0 AS part
 		FROM `+need(0)+`
 		UNION ALL `+twice("1", "2")+`) ORDER BY part`)
-	if err := os.MkdirAll(dir+"-again", 0o755); err != nil {
-		t.Fatal(err)
-	}
 	copyTo("../"+filepath.Base(dir)+"-again/documents.csv", `SELECT * EXCLUDE (part) FROM (`+twice("2", "1")+`) ORDER BY part`)
 	return c
 }
 
 // changes names what writeChanges changed.
-type changes struct{ order, line, shipment, incoterm, customer string }
+type changes struct {
+	order, line, shipment, incoterm, customer string
+	twiceOrder, twiceLine                     string // the line written twice
+	twiceQty                                  float64
+}
 
 // check tells whether the incremental models of st show the changes.
 func (c changes) check(t *testing.T, st *store.Store) {
