@@ -477,21 +477,16 @@ func dropTemp(ctx context.Context, db querier, p *Project) {
 
 // dropStaged drops every object a build left under a staged name.
 func dropStaged(ctx context.Context, db querier) error {
-	rows, err := db.QueryContext(ctx, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
-		FROM information_schema.tables WHERE table_schema = 'main' AND suffix(table_name, ?)`, stagedSuffix)
+	kinds, err := existingKinds(ctx, db)
 	if err != nil {
 		return err
 	}
 	var drops []string
-	for rows.Next() {
-		var name, kind string
-		if err := rows.Scan(&name, &kind); err != nil {
-			rows.Close()
-			return err
+	for _, name := range sortedKeys(kinds) {
+		if strings.HasSuffix(name, stagedSuffix) {
+			drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %s", kinds[name], quoteIdent(name)))
 		}
-		drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %s", kind, quoteIdent(name)))
 	}
-	rows.Close()
 	// Views first: a staged view may read a staged table.
 	sort.SliceStable(drops, func(i, j int) bool { return strings.Contains(drops[i], "VIEW") && !strings.Contains(drops[j], "VIEW") })
 	for _, d := range drops {
@@ -563,21 +558,8 @@ func execProfiled(ctx context.Context, db querier, model, stmt string) error {
 
 // existingKinds maps each table or view of the main schema to TABLE or VIEW.
 func existingKinds(ctx context.Context, q querier) (map[string]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
+	return readPairs(ctx, q, `SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
 		FROM information_schema.tables WHERE table_schema = 'main'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, kind string
-		if err := rows.Scan(&name, &kind); err != nil {
-			return nil, err
-		}
-		out[name] = kind
-	}
-	return out, rows.Err()
 }
 
 // writeParams writes the one-row params table the models read their parameters from.

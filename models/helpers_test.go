@@ -61,6 +61,12 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 // queryText runs a query of one text column and joins its rows with spaces.
 func queryText(t testing.TB, st *store.Store, query string) string {
 	t.Helper()
+	return strings.Join(queryRows(t, st, query), " ")
+}
+
+// queryRows runs a query of one text column and returns its rows.
+func queryRows(t testing.TB, st *store.Store, query string) []string {
+	t.Helper()
 	rows, err := st.DB.Query(query)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +83,7 @@ func queryText(t testing.TB, st *store.Store, query string) string {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return strings.Join(out, " ")
+	return out
 }
 
 // buildTwice builds project p twice on st, the second build finding no leftover of the

@@ -249,8 +249,9 @@ func planIncremental(ctx context.Context, db querier, p *Project, stage *staging
 			why = "its SQL, a model it reads, the trade rules or the parameters changed"
 		}
 		if why == "" {
+			read := p.extractsRead(m)
 			for _, t := range tableEntities {
-				if changed[t] != "" && p.extractsRead(m)[t] {
+				if changed[t] != "" && read[t] {
 					why = "the " + t + " extract changed"
 					break
 				}

@@ -311,23 +311,7 @@ func incrementalModels(t *testing.T) []string {
 // tableRows reads every row of a table as text, sorted.
 func tableRows(t *testing.T, st *store.Store, table string) []string {
 	t.Helper()
-	rows, err := st.DB.Query("SELECT CAST(r AS VARCHAR) AS v FROM " + quoteIdent(table) + " r ORDER BY v")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return queryRows(t, st, "SELECT CAST(r AS VARCHAR) AS v FROM "+quoteIdent(table)+" r ORDER BY v")
 }
 
 // rowDiff lists (up to 5 of) the rows of a not in b and of b not in a.
