@@ -127,7 +127,8 @@ type BuildReport struct {
 // Build computes the KPI signals and materialises the anomaly list of the last
 // models.Build (table anomaly_list), then brings each anomaly's status up to date: a
 // new key is new; a key marked resolved before that build yet still found is new again
-// (reopened); a key no longer found is resolved by the data. asOf must be the models'
+// (reopened); a key no longer found is resolved by the data, unless a build as of a
+// later date found it (this one then looks at the past). asOf must be the models'
 // as-of date (zero: take it from the build). Running Build twice on one models build
 // changes nothing.
 func Build(ctx context.Context, st *store.Store, cfg config.Config, asOf time.Time) (BuildReport, error) {
@@ -443,15 +444,20 @@ func syncStatus(ctx context.Context, tx *sql.Tx, rep *BuildReport) error {
 			changed_at = current_timestamp
 			WHERE status = 'resolved' AND changed_at < (SELECT built_at FROM params)
 			  AND anomaly_key IN (SELECT anomaly_key FROM anomaly_list)`},
-		{nil, `UPDATE anomaly_status SET last_seen = (SELECT as_of FROM params), seen_in_build = (SELECT built_at FROM params)
+		// (last_seen stays the latest as-of date that found it: a build of an earlier
+		// week does not move it back)
+		{nil, `UPDATE anomaly_status SET last_seen = greatest(last_seen, (SELECT as_of FROM params)), seen_in_build = (SELECT built_at FROM params)
 			WHERE anomaly_key IN (SELECT anomaly_key FROM anomaly_list)`},
 		{&rep.New, `INSERT INTO anomaly_status (anomaly_key, anomaly_id, code, status, first_seen, last_seen, seen_in_build, changed_at)
 			SELECT anomaly_key, anomaly_id, code, 'new', p.as_of, p.as_of, p.built_at, current_timestamp
 			FROM anomaly_list l CROSS JOIN params p
 			WHERE NOT EXISTS (SELECT 1 FROM anomaly_status s WHERE s.anomaly_key = l.anomaly_key)`},
-		// no longer in the data: resolved by it
+		// no longer in the data: resolved by it. Only by a build as of its last sighting
+		// or later: one as of an earlier date (last week built again) cannot see what
+		// began since, and would resolve it only for the next build to reopen it.
 		{&rep.Resolved, `UPDATE anomaly_status SET status = 'resolved', resolved_by = 'data', changed_at = current_timestamp
-			WHERE status <> 'resolved' AND anomaly_key NOT IN (SELECT anomaly_key FROM anomaly_list)`},
+			WHERE status <> 'resolved' AND anomaly_key NOT IN (SELECT anomaly_key FROM anomaly_list)
+			  AND (last_seen IS NULL OR last_seen <= (SELECT as_of FROM params))`},
 	}
 	for _, s := range steps {
 		res, err := tx.ExecContext(ctx, s.sql)

@@ -87,3 +87,49 @@ func TestStatusSurvivesRebuild(t *testing.T) {
 		t.Errorf("after the invoice: %s by %s", status, by)
 	}
 }
+
+// TestEarlierBuildResolvesNothingLater: a build as of an earlier date (last week's
+// figures built again, as the demo does before this week's) cannot see what began
+// since, so it resolves nothing a later build found; the later build again then
+// reopens nothing and tells no one that "it was resolved".
+func TestEarlierBuildResolvesNothingLater(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	load(t, st, "../testdata/anomalies/world")
+	build(t, st, worldAsOf)
+	var recent []string // found as of worldAsOf, begun within its last week
+	for _, a := range mustList(t, st.DB) {
+		if a.AgeDays < 7 {
+			recent = append(recent, a.Key)
+		}
+	}
+	if len(recent) == 0 {
+		t.Fatal("the world fixture has no anomaly begun in the last week")
+	}
+	earlier := build(t, st, worldAsOf.AddDate(0, 0, -7))
+	var resolved []string
+	rows, err := st.DB.QueryContext(ctx, `SELECT anomaly_key FROM anomaly_status WHERE status = 'resolved'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		resolved = append(resolved, k)
+	}
+	rows.Close()
+	if earlier.Resolved != 0 || len(resolved) != 0 {
+		t.Errorf("the build of a week earlier resolved %d anomalies found later: %v", earlier.Resolved, resolved)
+	}
+	again := build(t, st, worldAsOf)
+	if again.Reopened != 0 {
+		t.Errorf("this week's build again reopened %d anomalies", again.Reopened)
+	}
+	for _, a := range mustList(t, st.DB) {
+		if a.Reopened != 0 || strings.Contains(a.Message, "reopened") {
+			t.Errorf("%s: reopened %d, %q", a.Key, a.Reopened, a.Message)
+		}
+	}
+}
