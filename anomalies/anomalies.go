@@ -444,9 +444,11 @@ func syncStatus(ctx context.Context, tx *sql.Tx, rep *BuildReport) error {
 			changed_at = current_timestamp
 			WHERE status = 'resolved' AND changed_at < (SELECT built_at FROM params)
 			  AND anomaly_key IN (SELECT anomaly_key FROM anomaly_list)`},
-		// (last_seen stays the latest as-of date that found it: a build of an earlier
-		// week does not move it back)
-		{nil, `UPDATE anomaly_status SET last_seen = greatest(last_seen, (SELECT as_of FROM params)), seen_in_build = (SELECT built_at FROM params)
+		// (first_seen and last_seen are the earliest and latest as-of dates that found
+		// it: a build of an earlier week moves first_seen back, never last_seen, so that
+		// its age is never negative)
+		{nil, `UPDATE anomaly_status SET first_seen = least(first_seen, (SELECT as_of FROM params)),
+			last_seen = greatest(last_seen, (SELECT as_of FROM params)), seen_in_build = (SELECT built_at FROM params)
 			WHERE anomaly_key IN (SELECT anomaly_key FROM anomaly_list)`},
 		{&rep.New, `INSERT INTO anomaly_status (anomaly_key, anomaly_id, code, status, first_seen, last_seen, seen_in_build, changed_at)
 			SELECT anomaly_key, anomaly_id, code, 'new', p.as_of, p.as_of, p.built_at, current_timestamp

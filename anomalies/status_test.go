@@ -107,6 +107,11 @@ func TestEarlierBuildResolvesNothingLater(t *testing.T) {
 		t.Fatal("the world fixture has no anomaly begun in the last week")
 	}
 	earlier := build(t, st, worldAsOf.AddDate(0, 0, -7))
+	for _, a := range mustList(t, st.DB) {
+		if a.AgeDays < 0 || a.FirstSeen > worldAsOf.AddDate(0, 0, -7).Format("2006-01-02") {
+			t.Errorf("as of a week earlier, %s is %d days old, first seen %s", a.Key, a.AgeDays, a.FirstSeen)
+		}
+	}
 	var resolved []string
 	rows, err := st.DB.QueryContext(ctx, `SELECT anomaly_key FROM anomaly_status WHERE status = 'resolved'`)
 	if err != nil {
