@@ -351,9 +351,12 @@ func buildInputs(ctx context.Context, db querier, stage *staging) (string, error
 // the extracts as this build reads them.
 func writeState(ctx context.Context, db querier, stage *staging, incs []*Model, fingerprints map[string]string) error {
 	rowHash := func(entity, key string) (string, error) {
-		cols, err := columnsOf(ctx, db, entity)
+		cols, err := ColumnsOf(ctx, db, entity)
 		if err != nil {
 			return "", err
+		}
+		if len(cols) == 0 {
+			return "", fmt.Errorf("the database has no table %s: was it created by this version of orderflow?", entity)
 		}
 		var keep []string
 		for _, c := range cols {
@@ -405,12 +408,13 @@ func writeState(ctx context.Context, db querier, stage *staging, incs []*Model, 
 	return nil
 }
 
-// columnsOf lists the columns of a table of the main schema.
-func columnsOf(ctx context.Context, db querier, table string) ([]string, error) {
+// ColumnsOf lists the columns of a table or view of the main schema, in their order;
+// none when there is no such table.
+func ColumnsOf(ctx context.Context, db querier, table string) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT column_name FROM information_schema.columns
 		WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, table)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot read the columns of %s: %w", table, err)
 	}
 	defer rows.Close()
 	var cols []string
@@ -420,9 +424,6 @@ func columnsOf(ctx context.Context, db querier, table string) ([]string, error) 
 			return nil, err
 		}
 		cols = append(cols, c)
-	}
-	if len(cols) == 0 && rows.Err() == nil {
-		return nil, fmt.Errorf("the database has no table %s: was it created by this version of orderflow?", table)
 	}
 	return cols, rows.Err()
 }

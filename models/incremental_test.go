@@ -177,7 +177,7 @@ func writeChanges(t *testing.T, st *store.Store, dir string) changes {
 	}
 	cols := func(table string) string {
 		t.Helper()
-		all, err := columnsOf(ctx, st.DB, table)
+		all, err := ColumnsOf(ctx, st.DB, table)
 		if err != nil {
 			t.Fatal(err)
 		}

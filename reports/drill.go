@@ -105,7 +105,7 @@ func drillSamples(ctx context.Context, db *sql.DB, f *Facts, top map[string][]st
 	var out []Sample
 	for _, model := range order {
 		spec := drillSpecs[model]
-		cols, err := columnsOf(ctx, db, model)
+		cols, err := models.ColumnsOf(ctx, db, model)
 		if err != nil {
 			return nil, err
 		}
@@ -164,23 +164,6 @@ func pageDims() map[string][]string {
 		}
 	}
 	return out
-}
-
-func columnsOf(ctx context.Context, db *sql.DB, table string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?`, table)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 func hasAll(cols, need []string) bool {

@@ -32,7 +32,7 @@ func TestDrillSamplesMatchAWindow(t *testing.T) {
 	keep := map[string][]string{"customer": customers, "carrier": {}}
 	portfolio := map[string][]string{"customer": customers[:2]}
 	for model, spec := range drillSpecs {
-		cols, err := columnsOf(ctx, db, model)
+		cols, err := models.ColumnsOf(ctx, db, model)
 		if err != nil {
 			t.Fatal(err)
 		}

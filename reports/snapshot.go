@@ -110,7 +110,7 @@ type StockRisk struct {
 // With filters, only the rows within them; none when the projection has no such
 // column (a customer or country filter: stock is held by site and SKU).
 func stockRisks(ctx context.Context, db *sql.DB, limit int, filters map[string][]string) ([]StockRisk, error) {
-	cols, err := columnsOf(ctx, db, "kpi_stock_projection")
+	cols, err := models.ColumnsOf(ctx, db, "kpi_stock_projection")
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func claimsPareto(ctx context.Context, db *sql.DB, f *Facts, dim, from, to strin
 			}
 		}
 	} else {
-		cols, err := columnsOf(ctx, db, "kpi_claims")
+		cols, err := models.ColumnsOf(ctx, db, "kpi_claims")
 		if err != nil {
 			return nil, err
 		}
