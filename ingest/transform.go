@@ -158,6 +158,11 @@ func (pc *planContext) plan(em EntityMap) (*entityPlan, error) {
 			}
 		}
 		fp.expr = fmt.Sprintf("CAST(%s AS %s)", fp.expr, c.Type)
+		if em.Entity == "documents" && c.Name == "doc_type" {
+			// the key as the staging model reads it ("Commercial_Invoice" is the commercial
+			// invoice): a later extract writing the type in another case replaces the row
+			fp.expr = fmt.Sprintf("lower(%s)", fp.expr)
+		}
 		if c.Name == "shipment_id" && em.Entity == "documents" {
 			fp.expr = fmt.Sprintf("coalesce(%s, '')", fp.expr) // an order-level document
 		} else if keys[c.Name] || c.Required {

@@ -280,8 +280,8 @@ func stockNote(ctx context.Context, db querier, asOf time.Time) (string, error) 
 }
 
 // supersededEntities are the canonical tables whose staging model reads the rows not
-// marked _superseded (sql/schema/006_superseded.sql); documents rank their rows.
-var supersededEntities = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims"}
+// marked _superseded (sql/schema/006_superseded.sql, 011_documents_doc_type.sql).
+var supersededEntities = []string{"customers", "products", "orders", "order_lines", "shipments", "invoices", "stock", "claims", "documents"}
 
 // MarkSuperseded marks the superseded rows of the loads no build has marked yet (see
 // markSuperseded), for a reader of the staging models that runs without a build, such as

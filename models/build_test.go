@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderflow/orderflow/config"
 	"github.com/orderflow/orderflow/ingest"
+	"github.com/orderflow/orderflow/store"
 )
 
 func TestBuildOnEmptyDatabase(t *testing.T) {
@@ -285,5 +286,103 @@ func TestBuildMarksSupersededRows(t *testing.T) {
 	}
 	if strings.Count(after, "order_lines:") != 3 {
 		t.Errorf("superseded_marked %s after the second build, want the newer load too", after)
+	}
+}
+
+// Documents are read like the other extracts: the load writes doc_type in lower case (the
+// key stg_documents reads), so a later extract replaces a document whatever the case of
+// its type, and the first build marks _superseded the rows a later row of the same key in
+// the same file replaces. The perfect order reads the documents as stg_documents does:
+// the latest row of each key, its status label ("Rejeté", "Manquant", as a French ERP
+// writes its selection labels: rules/data/status_labels.csv) read as its status.
+func TestDocumentsSupersededAndLabelled(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"orders.csv": "order_id,customer_id,order_date,ship_to_country,incoterm\r\n" +
+			"O1,C1,2026-10-01,DE,FCA\r\nO2,C1,2026-10-01,DE,FCA\r\nO3,C1,2026-10-01,DE,FCA\r\n",
+		"order_lines.csv": "order_id,line_no,sku,ordered_qty,unit_price,requested_date\r\n" +
+			"O1,10,A,5,1,2026-10-10\r\nO2,10,A,5,1,2026-10-10\r\nO3,10,A,5,1,2026-10-10\r\n",
+		"shipments.csv": "shipment_id,order_id,line_no,shipped_qty,ship_date\r\n" +
+			"S1,O1,10,5,2026-10-09\r\nS2,O2,10,5,2026-10-09\r\nS3,O3,10,5,2026-10-09\r\n",
+		// O1's invoice issued then, further down the file, rejected (the type in another
+		// case: the same document); O2's certificate of origin rejected then issued; O3's
+		// packing list missing, in French
+		"documents.csv": "order_id,shipment_id,doc_type,status,issued_date,reference\r\n" +
+			"O1,S1,Commercial_Invoice,Émis,2026-10-09,A\r\n" +
+			"O2,S2,COO,Rejeté,,C\r\n" +
+			"O1,S1,commercial_invoice,Rejeté,2026-10-09,B\r\n" +
+			"O2,S2,coo,Émis,2026-10-09,D\r\n" +
+			"O3,,Packing_List,Manquant,,F\r\n",
+	})
+	loadCanonical(t, st, dir)
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	docs := func() string {
+		return queryText(t, st, "SELECT reference || ':' || doc_type || ':' || CAST(_superseded AS VARCHAR) FROM documents ORDER BY reference")
+	}
+	if got, want := docs(), "A:commercial_invoice:true B:commercial_invoice:false C:coo:true D:coo:false F:packing_list:false"; got != want {
+		t.Errorf("documents after the build: %s, want %s", got, want)
+	}
+	perfect := func() string {
+		return queryText(t, st, "SELECT order_id || ':' || CAST(order_otif AS VARCHAR) || ':' || CAST(perfect_order AS VARCHAR) FROM fct_order ORDER BY order_id")
+	}
+	if got, want := perfect(), "O1:true:false O2:true:true O3:true:false"; got != want {
+		t.Errorf("orders OTIF and perfect: %s, want %s (O1's invoice rejected, O2's certificate issued last, O3's packing list missing)", got, want)
+	}
+	if got := queryText(t, st, "SELECT reference || ':' || status FROM stg_documents ORDER BY reference"); got != "B:rejected D:issued F:missing" {
+		t.Errorf("stg_documents: %s, want B:rejected D:issued F:missing", got)
+	}
+
+	// a newer extract with O1's invoice issued, its type in capitals: it replaces both rows
+	again := filepath.Join(dir, "again")
+	writeFiles(t, again, map[string]string{"documents.csv": "order_id,shipment_id,doc_type,status,issued_date,reference\r\n" +
+		"O1,S1,COMMERCIAL_INVOICE,Émis,2026-10-12,E\r\n"})
+	loadCanonical(t, st, again)
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	if got, want := docs(), "C:coo:true D:coo:false E:commercial_invoice:false F:packing_list:false"; got != want {
+		t.Errorf("documents after the newer extract: %s, want %s", got, want)
+	}
+	if got, want := perfect(), "O1:true:true O2:true:true O3:true:false"; got != want {
+		t.Errorf("orders OTIF and perfect after O1's invoice is issued: %s, want %s", got, want)
+	}
+}
+
+// A database whose documents were loaded before migrations 011 and 012 (doc_type as the file wrote
+// it, no _superseded) is brought to the state a load now leaves: the types in lower case,
+// the rows of an earlier load whose key a later load carries deleted; the next build
+// marks the rows a later one of the same load replaces.
+func TestDocumentsMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE version IN ('011_documents_doc_type', '012_documents_superseded')`,
+		`ALTER TABLE documents DROP COLUMN _superseded`,
+		`INSERT INTO documents (order_id, shipment_id, doc_type, status, reference, _load_id, _row) VALUES
+			('O1', 'S1', 'Commercial_Invoice', 'issued', 'A', 1, 1),
+			('O2', '', 'COO', 'issued', 'C', 1, 2),
+			('O2', '', 'coo', 'rejected', 'D', 1, 3),
+			('O1', 'S1', ' COMMERCIAL_INVOICE', 'rejected', 'B', 2, 1)`,
+	} {
+		if _, err := st.DB.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	st, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	got := queryText(t, st, "SELECT reference || ':' || doc_type || ':' || CAST(_superseded AS VARCHAR) FROM documents ORDER BY reference")
+	if want := "B:commercial_invoice:false C:coo:true D:coo:false"; got != want {
+		t.Errorf("documents after the migration and a build: %s, want %s", got, want)
+	}
+	if got := queryText(t, st, "SELECT reference || ':' || status FROM stg_documents ORDER BY reference"); got != "B:rejected D:rejected" {
+		t.Errorf("stg_documents: %s, want B:rejected D:rejected", got)
 	}
 }

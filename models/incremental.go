@@ -8,8 +8,8 @@ package models
 //   - every order whose rows changed since the last build in any order-keyed extract
 //     (orders, order_lines, shipments, invoices, documents, claims: a digest of its rows,
 //     so that a weekly full extract that rewrites every row changes only what it changes),
-//     plus the orders of the customers whose row changed, and the orders with a document
-//     twice under one key (which row is the latest is not in the digest);
+//     plus the orders of the customers whose row changed (which row of a key is the
+//     latest is in the digest: the rows a later one replaces are marked _superseded);
 //   - every order whose rows the move of the as-of date can change although its data did
 //     not (sql/incremental/unsettled_orders.sql: shipments not yet made or not yet
 //     invoiceable, invoices not yet dated, open lines still short at the last as-of date).
@@ -290,12 +290,6 @@ func planIncremental(ctx context.Context, db querier, p *Project, stage *staging
 		        SELECT customer_id FROM (SELECT customer_id, digest FROM %[4]s EXCEPT SELECT customer_id, digest FROM %[5]s)
 		        UNION ALL
 		        SELECT customer_id FROM (SELECT customer_id, digest FROM %[5]s EXCEPT SELECT customer_id, digest FROM %[4]s))
-		    UNION ALL
-		    -- orders with a document twice under one key (its type in two cases, or twice in
-		    -- one file): which row is the latest depends on the load and row order, which the
-		    -- digest leaves out (the other extracts carry it in _superseded, which is hashed)
-		    SELECT order_id, NULL FROM documents WHERE hash(order_id, shipment_id, lower(trim(doc_type))) IN (
-		        SELECT hash(order_id, shipment_id, lower(trim(doc_type))) FROM documents GROUP BY 1 HAVING count(*) > 1)
 		    UNION ALL
 		    SELECT order_id, NULL FROM (
 		%[6]s

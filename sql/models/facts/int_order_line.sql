@@ -153,30 +153,13 @@ claimed AS (
     FROM stg_claims c CROSS JOIN params p
     WHERE c.opened_date IS NULL OR c.opened_date < p.as_of
 ),
-bad_document AS (
-    -- Documents missing or rejected. There are several per shipment: rather than
-    -- deduplicating them all (stg_documents), take the few bad rows here and drop those
-    -- that a later row of the same key replaces (the staging rule: latest load, last row).
-    SELECT order_id, shipment_id, lower(trim(doc_type)) AS doc_type, _load_id, _row, rowid AS rid
-    FROM documents
-    WHERE lower(trim(status)) IN ('missing', 'rejected')
-),
-replaced_document AS (
-    -- the other documents of those orders only (a semi-join first: normalising the type
-    -- of all the documents cost a second at tens of millions)
-    SELECT b.*
-    FROM bad_document b
-    JOIN (SELECT order_id, shipment_id, doc_type, _load_id, _row, rowid AS rid
-          FROM documents
-          WHERE order_id IN (SELECT order_id FROM bad_document)) n
-      ON n.order_id = b.order_id AND n.shipment_id = b.shipment_id
-    WHERE lower(trim(n.doc_type)) = b.doc_type
-      AND (n._load_id > b._load_id
-           OR (n._load_id = b._load_id AND (n._row > b._row OR (n._row IS NULL AND n.rid > b.rid))))
-),
 document_issue AS (
+    -- Documents missing or rejected, as stg_documents reads them: the latest row of each
+    -- key (the rows a later one replaces are marked _superseded at load and build time),
+    -- its status label ("Rejeté", "Fehlt") read as its canonical status.
     SELECT DISTINCT order_id
-    FROM (SELECT * FROM bad_document EXCEPT ALL SELECT * FROM replaced_document)
+    FROM stg_documents
+    WHERE status IN ('missing', 'rejected')
 ),
 order_flags AS (
     -- one row per order (few next to the lines): the lines then take their order's

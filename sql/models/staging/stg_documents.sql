@@ -1,11 +1,11 @@
 -- Trade documents, one row per (order_id, shipment_id, doc_type); shipment_id is '' for an
 -- order-level document (latest load wins). A status label ("Émis", "Abgelehnt") reads as
--- its canonical status (stg_status_label).
+-- its canonical status (stg_status_label). The load writes doc_type in lower case, trimmed.
 -- materialized: view
 SELECT
     order_id,
     shipment_id,
-    lower(trim(doc_type))            AS doc_type,
+    doc_type,
     coalesce(sl.status, lower(nullif(trim(d.status), ''))) AS status,
     issued_date,
     reference
@@ -14,14 +14,8 @@ LEFT JOIN stg_status_label sl
        ON sl.applies_to = 'documents'
       AND sl.label_key = CASE WHEN d.status IN ('missing', 'draft', 'issued', 'sent', 'rejected') THEN NULL
                               ELSE lower(strip_accents(trim(regexp_replace(d.status, '\s+', ' ', 'g')))) END
--- Left out: the rows a later row of the same key replaces (latest load, then last row of
--- the file: _row, or the order of the table where the fast CSV path left _row NULL).
--- A window over the key columns alone finds them (few), much cheaper than one that
--- carries every column; it ranks only the rows whose key hashes like another row's (a
--- key's rows share its hash), found by an integer GROUP BY.
-WHERE d.rowid NOT IN (
-    SELECT rowid FROM documents
-    WHERE hash(order_id, shipment_id, lower(trim(doc_type))) IN (
-        SELECT h FROM (SELECT hash(order_id, shipment_id, lower(trim(doc_type))) AS h FROM documents)
-        GROUP BY h HAVING count(*) > 1)
-    QUALIFY row_number() OVER (PARTITION BY order_id, shipment_id, lower(trim(doc_type)) ORDER BY _load_id DESC, _row DESC NULLS LAST, rowid DESC) > 1)
+-- Left out: the rows a later row of the same key in the same extract replaces, which
+-- the first build after the load marks _superseded (the last row of the file wins; the
+-- load deletes the rows of earlier extracts with the key, doc_type read in lower case):
+-- see models.markSuperseded.
+WHERE d._superseded IS NOT TRUE
