@@ -1,59 +1,57 @@
 -- duplicate_record: the same business key twice (or more) in one extract (_load_id) with
 -- different values: which version is right? Staging keeps the last row of the file,
 -- which may be the wrong one. Identical repeats are harmless and not reported. Keys are
--- those of domain.md; changed_columns names the fields whose values differ. In the large
--- extracts only the rows whose key hashes like another row's are counted by key (a
--- key's rows share its hash; an integer GROUP BY finds them for half the cost).
+-- those of domain.md; changed_columns names the fields whose values differ. A key is
+-- twice in a load exactly when one of its rows there is marked _superseded (the build
+-- marks, before any model runs, every row of a key in a load but the last: see
+-- models.markSuperseded): the versions are the rows of those keys, found by a semi-join on
+-- the few rows marked rather than by counting every key of every table.
 WITH versions AS (
     SELECT 'order_lines' AS entity, t.order_id, t.line_no, NULL::VARCHAR AS shipment_id,
            NULL::VARCHAR AS invoice_id, NULL::VARCHAR AS claim_id, t.sku, NULL::VARCHAR AS site,
            t.order_id || ' / ' || t.line_no AS key_text, t._load_id, to_json(t) AS row_json
     FROM order_lines t
-    WHERE hash(t.order_id, t.line_no, t._load_id) IN (SELECT h FROM (SELECT hash(order_id, line_no, _load_id) AS h FROM order_lines) GROUP BY h HAVING count(*) > 1)
-    QUALIFY count(*) OVER (PARTITION BY t.order_id, t.line_no, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT order_id, line_no, _load_id FROM order_lines WHERE _superseded) USING (order_id, line_no, _load_id)
     UNION ALL
     SELECT 'shipments', t.order_id, t.line_no, t.shipment_id, NULL, NULL, NULL, NULL,
            t.shipment_id || ' / ' || t.order_id || ' / ' || t.line_no, t._load_id, to_json(t)
     FROM shipments t
-    WHERE hash(t.shipment_id, t.order_id, t.line_no, t._load_id) IN (SELECT h FROM (SELECT hash(shipment_id, order_id, line_no, _load_id) AS h FROM shipments) GROUP BY h HAVING count(*) > 1)
-    QUALIFY count(*) OVER (PARTITION BY t.shipment_id, t.order_id, t.line_no, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT shipment_id, order_id, line_no, _load_id FROM shipments WHERE _superseded) USING (shipment_id, order_id, line_no, _load_id)
     UNION ALL
     SELECT 'invoices', t.order_id, t.line_no, NULL, t.invoice_id, NULL, NULL, NULL,
            t.invoice_id || ' / ' || t.order_id || ' / ' || t.line_no, t._load_id, to_json(t)
     FROM invoices t
-    WHERE hash(t.invoice_id, t.order_id, t.line_no, t._load_id) IN (SELECT h FROM (SELECT hash(invoice_id, order_id, line_no, _load_id) AS h FROM invoices) GROUP BY h HAVING count(*) > 1)
-    QUALIFY count(*) OVER (PARTITION BY t.invoice_id, t.order_id, t.line_no, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT invoice_id, order_id, line_no, _load_id FROM invoices WHERE _superseded) USING (invoice_id, order_id, line_no, _load_id)
     UNION ALL
     SELECT 'orders', t.order_id, NULL, NULL, NULL, NULL, NULL, t.ship_from_site,
            t.order_id, t._load_id, to_json(t)
     FROM orders t
-    QUALIFY count(*) OVER (PARTITION BY t.order_id, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT order_id, _load_id FROM orders WHERE _superseded) USING (order_id, _load_id)
     UNION ALL
     SELECT 'claims', t.order_id, t.line_no, t.shipment_id, NULL, t.claim_id, NULL, NULL,
            t.claim_id, t._load_id, to_json(t)
     FROM claims t
-    QUALIFY count(*) OVER (PARTITION BY t.claim_id, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT claim_id, _load_id FROM claims WHERE _superseded) USING (claim_id, _load_id)
     UNION ALL
     SELECT 'documents', t.order_id, NULL, nullif(t.shipment_id, ''), NULL, NULL, NULL, NULL,
            t.order_id || ' / ' || t.shipment_id || ' / ' || t.doc_type, t._load_id, to_json(t)
     FROM documents t
-    WHERE hash(t.order_id, t.shipment_id, t.doc_type, t._load_id) IN (SELECT h FROM (SELECT hash(order_id, shipment_id, doc_type, _load_id) AS h FROM documents) GROUP BY h HAVING count(*) > 1)
-    QUALIFY count(*) OVER (PARTITION BY t.order_id, t.shipment_id, t.doc_type, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT order_id, shipment_id, doc_type, _load_id FROM documents WHERE _superseded) USING (order_id, shipment_id, doc_type, _load_id)
     UNION ALL
     SELECT 'customers', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            t.customer_id, t._load_id, to_json(t)
     FROM customers t
-    QUALIFY count(*) OVER (PARTITION BY t.customer_id, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT customer_id, _load_id FROM customers WHERE _superseded) USING (customer_id, _load_id)
     UNION ALL
     SELECT 'products', NULL, NULL, NULL, NULL, NULL, t.sku, NULL,
            t.sku, t._load_id, to_json(t)
     FROM products t
-    QUALIFY count(*) OVER (PARTITION BY t.sku, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT sku, _load_id FROM products WHERE _superseded) USING (sku, _load_id)
     UNION ALL
     SELECT 'stock', NULL, NULL, NULL, NULL, NULL, t.sku, t.site,
            CAST(t.snapshot_date AS VARCHAR) || ' / ' || t.site || ' / ' || t.sku, t._load_id, to_json(t)
     FROM stock t
-    QUALIFY count(*) OVER (PARTITION BY t.snapshot_date, t.site, t.sku, t._load_id) > 1
+    SEMI JOIN (SELECT DISTINCT snapshot_date, site, sku, _load_id FROM stock WHERE _superseded) USING (snapshot_date, site, sku, _load_id)
 ),
 changed AS (
     -- the fields whose values differ between the versions of one key in one load
