@@ -53,6 +53,9 @@ func (g *generator) account(o *order, l *line, st string) {
 	// quantities: the stock covers it too, and its pair is not picked as short.
 	if st == "open" || !l.cancelled && shipped < l.qty {
 		g.openQty[pair] += l.qty
+		if l.due() <= g.asOf+dueSoonDays+1 {
+			g.nearQty[pair] += l.qty - shipped
+		}
 		g.openList = append(g.openList, openLine{pair: pair, due: l.due(), remaining: l.qty - shipped, closedShort: st != "open", orderNo: o.no, lineNo: l.no})
 	}
 	if l.cancelled || l.due() >= g.asOf {

@@ -192,6 +192,7 @@ type generator struct {
 	// per site and product (index site*len(products)+product)
 	shipped  []int64 // quantity shipped over the history
 	openQty  []int64 // ordered quantity of lines still open at AsOf
+	nearQty  []int64 // quantity still to ship of those due by the end of due_soon_short's window (AsOf+dueSoonDays+1)
 	openList []openLine
 }
 
@@ -224,6 +225,7 @@ func newGenerator(opts Options) *generator {
 	n := len(sites) * len(g.co.products)
 	g.shipped = make([]int64, n)
 	g.openQty = make([]int64, n)
+	g.nearQty = make([]int64, n)
 	g.inj = newInjector(opts.Lines, rand.New(rand.NewPCG(opts.Seed, 0x696e6a6563740001)))
 	return g
 }

@@ -11,9 +11,11 @@ const (
 )
 
 // writeStock writes a weekly snapshot of every site and product it ships, the last on
-// AsOf. History: coverage wanders between two weeks and five months of demand. The last
-// snapshot covers every open line with a margin (available = on hand - reserved never
-// runs out however open demand is walked), except the pairs picked for due_soon_short.
+// AsOf. Coverage wanders between two weeks and five months of demand. The last snapshot
+// also covers, with a few units to spare, every open line due by the end of
+// due_soon_short's window for what it still needs (available = on hand - reserved does
+// not run out before the window ends however open demand is walked), except the pairs
+// picked for due_soon_short.
 func (g *generator) writeStock() {
 	r := rand.New(rand.NewPCG(g.opts.Seed, 0x73746f636b000001))
 	short := g.pickShortPairs(r)
@@ -30,22 +32,28 @@ func (g *generator) writeStock() {
 				pair := s*nProd + pi
 				daily := float64(g.shipped[pair]) / historyDays
 				row = stockRow{date: date, site: s, prod: g.co.products[pi]}
+				c := float64(cover[pair]) + float64(r.IntN(21)-10)
+				c = min(max(c, 10), 150)
+				cover[pair] = float32(c)
+				wandered := int64(r.IntN(40))
+				if daily > 0 {
+					wandered = int64(daily*c + 0.5)
+				}
 				if w > 0 {
-					c := float64(cover[pair]) + float64(r.IntN(21)-10)
-					c = min(max(c, 10), 150)
-					cover[pair] = float32(c)
-					if daily > 0 {
-						row.onHand = int64(daily*c + 0.5)
-					} else {
-						row.onHand = int64(r.IntN(40))
-					}
+					row.onHand = wandered
 					row.reserved = row.onHand * int64(r.IntN(8)) / 100
 				} else if lim, ok := short[pair]; ok {
 					row.onHand = lim // no reserve, no receipt: it runs out by the first due line
 				} else {
-					margin := int64(daily*float64(15+r.IntN(45))) + int64(5+r.IntN(20))
+					// the coverage the history wandered to, or, where the open lines due
+					// by the end of due_soon_short's window (what they still need)
+					// need more, those and a few units: no line of the window runs short,
+					// later ones may (projected stock-outs), and the last week's coverage
+					// continues the history's (covering every open line with weeks of
+					// demand and 5 to 24 units to spare doubled the demo's median coverage
+					// in its last week)
 					row.reserved = int64(daily*float64(r.IntN(4))) + int64(r.IntN(3))
-					row.onHand = g.openQty[pair] + margin + row.reserved
+					row.onHand = max(wandered, g.nearQty[pair]+int64(1+r.IntN(3))) + row.reserved
 				}
 				row.quality = row.reserved / 2
 				if !shortNow(short, pair, w) && r.IntN(100) < 30 && daily > 0 {
