@@ -176,42 +176,13 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 	if err != nil {
 		return nil, err
 	}
-	from := models.FormatWeek(week.AddDate(0, 0, -7*(m.BaselineWeeks+patternWeeks)))
-	to := models.FormatWeek(week)
+	asks, qs := m.chartQueries(week)
 	// Every cut's weekly values at once: the cuts of one mart share one pass over it
 	// (models.QueryCuts, GROUPING SETS), instead of one pass per cut.
-	type ask struct {
-		dim  string
-		kpis []models.KPI
-	}
-	var asks []ask
-	var qs []models.KPIQuery
-	for _, dim := range CutDims {
-		var by []string
-		if dim != "" {
-			by = []string{dim}
-		}
-		var kpis []models.KPI
-		for _, k := range models.Registry() {
-			if chartKind(k.Name) != "" && k.CanCut(by...) {
-				kpis = append(kpis, k)
-			}
-		}
-		if len(kpis) == 0 {
-			continue
-		}
-		names := make([]string, len(kpis))
-		for i, k := range kpis {
-			names[i] = k.Name
-		}
-		asks = append(asks, ask{dim, kpis})
-		qs = append(qs, models.KPIQuery{KPIs: names, From: from, To: to, By: by})
-	}
 	answers, err := models.QueryCuts(ctx, db, qs)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the weekly KPIs for the control charts: %w", err)
 	}
-	var pops map[string]map[popKey]float64 // by cut, read when a chart is drawn
 	var out []Signal
 	for i, a := range asks {
 		dim, kpis, vals := a.dim, a.kpis, answers[i]
@@ -232,25 +203,15 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 			if v.Numerator != nil && v.Denominator != nil {
 				w.Num, w.Den = *v.Numerator, *v.Denominator
 			}
+			if chartKind(v.KPI) != ChartP {
+				// a continuous KPI's population: the rows of its mart behind the value (a p
+				// chart's n is its denominator)
+				w.N = float64(v.Rows)
+			}
 			series[key][t] = w
 		}
 		if dim == "" && !anyCharted(series, week, m.MinBaseline) {
 			break // no KPI has this week's value and the history a chart needs, nor will a cut
-		}
-		if pops == nil {
-			cuts := map[string][]models.KPI{}
-			for _, a := range asks {
-				cuts[a.dim] = a.kpis
-			}
-			if pops, err = populations(ctx, db, cuts, from, to); err != nil {
-				return nil, err
-			}
-		}
-		for key, s := range series {
-			for t, w := range s {
-				w.N = pops[dim][popKey{kpi: key[0], value: key[1], week: t}]
-				s[t] = w
-			}
 		}
 		for _, k := range kpis {
 			scale := 1.0
@@ -285,6 +246,52 @@ func Signals(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 		return a.Rule < b.Rule
 	})
 	return out, nil
+}
+
+// ask is the KPIs Signals charts for one cut.
+type ask struct {
+	dim  string
+	kpis []models.KPI
+}
+
+// chartQueries are the weekly values the control charts of week read: every charted
+// KPI, overall and per cut of CutDims, over the weeks of the baseline and the pattern.
+func (m Monitor) chartQueries(week time.Time) (asks []ask, qs []models.KPIQuery) {
+	from := models.FormatWeek(week.AddDate(0, 0, -7*(m.BaselineWeeks+patternWeeks)))
+	to := models.FormatWeek(week)
+	for _, dim := range CutDims {
+		var by []string
+		if dim != "" {
+			by = []string{dim}
+		}
+		var kpis []models.KPI
+		for _, k := range models.Registry() {
+			if chartKind(k.Name) != "" && k.CanCut(by...) {
+				kpis = append(kpis, k)
+			}
+		}
+		if len(kpis) == 0 {
+			continue
+		}
+		names := make([]string, len(kpis))
+		for i, k := range kpis {
+			names[i] = k.Name
+		}
+		asks = append(asks, ask{dim, kpis})
+		qs = append(qs, models.KPIQuery{KPIs: names, From: from, To: to, By: by})
+	}
+	return asks, qs
+}
+
+// ChartQueries are the queries Signals asks as of asOf, for a build to declare them
+// (models.NewCube) with those of its other readers.
+func ChartQueries(cfg config.Config, asOf time.Time) []models.KPIQuery {
+	week, err := models.ParseWeek(models.LastCompleteWeek(asOf))
+	if err != nil {
+		return nil
+	}
+	_, qs := NewMonitor(cfg).chartQueries(week)
+	return qs
 }
 
 // baseline is the weeks with data among the BaselineWeeks weeks before the 8-week
@@ -340,118 +347,6 @@ func anyCharted(series map[[2]string]Series, week time.Time, minBaseline int) bo
 	return false
 }
 
-type popKey struct {
-	kpi, value string
-	week       time.Time
-}
-
-// populations counts, per week and cut, the rows of each KPI's mart: the lines, orders,
-// claims or shipments behind a value. It is the n of a chart that has no denominator,
-// so that a cut with a handful of rows never alerts. cuts maps each cut dimension (""
-// for the company as a whole) to its charted KPIs; each mart is read once for all its
-// cuts (GROUPING SETS), and the counts come back by cut.
-func populations(ctx context.Context, db *sql.DB, cuts map[string][]models.KPI, from, to string) (map[string]map[popKey]float64, error) {
-	f, err := models.ParseWeek(from)
-	if err != nil {
-		return nil, err
-	}
-	t, err := models.ParseWeek(to)
-	if err != nil {
-		return nil, err
-	}
-	dims := make([]string, 0, len(cuts))
-	for dim := range cuts {
-		dims = append(dims, dim)
-	}
-	sort.Strings(dims)
-	// per mart: its XmR KPIs by cut
-	type mart struct {
-		dims []string            // the cuts that chart one of its KPIs
-		kpis map[string][]string // by cut
-	}
-	marts := map[string]*mart{}
-	var order []string
-	for _, dim := range dims {
-		for _, k := range cuts[dim] {
-			if chartKind(k.Name) == ChartP {
-				continue // a p chart's n is its denominator
-			}
-			mt := marts[k.Model]
-			if mt == nil {
-				mt = &mart{kpis: map[string][]string{}}
-				marts[k.Model] = mt
-				order = append(order, k.Model)
-			}
-			if len(mt.kpis[dim]) == 0 {
-				mt.dims = append(mt.dims, dim)
-			}
-			mt.kpis[dim] = append(mt.kpis[dim], k.Name)
-		}
-	}
-	out := map[string]map[popKey]float64{}
-	for _, dim := range dims {
-		out[dim] = map[popKey]float64{}
-	}
-	for _, model := range order {
-		mt := marts[model]
-		var cols, colDims, sets []string
-		for _, dim := range mt.dims {
-			if dim == "" {
-				sets = append(sets, "(week)")
-				continue
-			}
-			cols = append(cols, quoteIdent(dim))
-			colDims = append(colDims, dim)
-			sets = append(sets, "(week, "+quoteIdent(dim)+")")
-		}
-		// one text column per cut (NULL outside its grouping set) and which set a row is
-		selects := []string{"week", "count(*)"}
-		if len(cols) > 0 {
-			selects = append(selects, "grouping("+strings.Join(cols, ", ")+")")
-			for _, c := range cols {
-				selects = append(selects, "CAST("+c+" AS VARCHAR)")
-			}
-		} else {
-			selects = append(selects, "0")
-		}
-		q := fmt.Sprintf(`SELECT %s FROM %s WHERE week BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY GROUPING SETS (%s)`,
-			strings.Join(selects, ", "), quoteIdent(model), strings.Join(sets, ", "))
-		rows, err := db.QueryContext(ctx, q, f.Format(time.DateOnly), t.Format(time.DateOnly))
-		if err != nil {
-			return nil, fmt.Errorf("cannot count the population of %s: %w", model, err)
-		}
-		vals := make([]sql.NullString, len(cols))
-		for rows.Next() {
-			var week time.Time
-			var n, grouping int64
-			dest := []any{&week, &n, &grouping}
-			for i := range vals {
-				dest = append(dest, &vals[i])
-			}
-			if err := rows.Scan(dest...); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			// grouping() sets the bit of each column left out of the row's set, the
-			// first column the highest: all set is the company as a whole
-			dim, value := "", ""
-			for i := range cols {
-				if grouping&(1<<(len(cols)-1-i)) == 0 {
-					dim, value = colDims[i], vals[i].String
-				}
-			}
-			for _, k := range mt.kpis[dim] {
-				out[dim][popKey{kpi: k, value: value, week: week}] = float64(n)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // writeSignals replaces the kpi_signals table's rows.
 func writeSignals(ctx context.Context, tx *sql.Tx, signals []Signal) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM kpi_signals"); err != nil {
@@ -489,5 +384,3 @@ func finite(x float64) any {
 	}
 	return x
 }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

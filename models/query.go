@@ -47,6 +47,9 @@ type KPIValue struct {
 	Numerator   *float64          `json:"numerator,omitempty"`
 	Denominator *float64          `json:"denominator,omitempty"`
 	Unit        Unit              `json:"unit"`
+	// Rows is how many rows of the KPI's mart the group holds (the lines, orders or
+	// claims behind the value), the population of a control chart. QueryCuts sets it.
+	Rows int64 `json:"-"`
 }
 
 // Query computes the asked KPIs per week and cut from the built models. Values come

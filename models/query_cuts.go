@@ -51,11 +51,49 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 	type pass struct {
 		model   *Model
 		queries []int
+		cube    *cubeMart // the groups a build's cube kept answer the queries
+	}
+	cube := cubeFrom(ctx)
+	if cube != nil {
+		if err := cube.fill(ctx, db, p); err != nil {
+			return nil, err
+		}
 	}
 	var passes []pass
 	for _, m := range order {
-		for _, group := range sharePasses(asked, members[m]) {
-			passes = append(passes, pass{m, group})
+		live := members[m]
+		if cube != nil {
+			var kept []int
+			live = nil
+			for _, i := range members[m] {
+				if cube.covers(m, asked[i]) {
+					kept = append(kept, i)
+				} else {
+					live = append(live, i)
+				}
+			}
+			if len(kept) > 0 {
+				passes = append(passes, pass{m, kept, cube.marts[m]})
+			}
+		}
+		if len(live) == 0 {
+			continue
+		}
+		for _, group := range sharePasses(asked, live) {
+			passes = append(passes, pass{m, group, nil})
+		}
+	}
+	if cube != nil {
+		live := make([]bool, len(qs))
+		for _, ps := range passes {
+			for _, i := range ps.queries {
+				live[i] = live[i] || ps.cube == nil
+			}
+		}
+		for _, l := range live {
+			if !l {
+				cube.answered.Add(1)
+			}
 		}
 	}
 	// Two passes at a time: while DuckDB aggregates one, Go reads the rows of the other
@@ -64,6 +102,11 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 	g, gctx := errgroup.WithContext(ctx) // the first failure stops the other passes
 	g.SetLimit(2)
 	for i, ps := range passes {
+		if ps.cube != nil {
+			// (no filter applied to every group: each query keeps its own)
+			results[i] = ps.cube.pass.answer(asked, ps.queries, nil)
+			continue
+		}
 		g.Go(func() (err error) {
 			results[i], err = queryModelCuts(gctx, db, p, ps.model, asked, ps.queries)
 			return err
@@ -105,22 +148,66 @@ func resolveQuery(q KPIQuery) (cutQuery, error) {
 }
 
 // sortValues orders values as Query returns them: by KPI (registry order), week, then
-// the values of the dimensions of by. The keys are read once: a cut of a year holds
+// the values of the dimensions of by. The values are first put in KPI order (a KPI's
+// values stay in the order they came), then each KPI's run is sorted unless it already
+// is: a cube's groups come sorted by week and cut (Cube.fill), and a cut of a year holds
 // hundreds of thousands of values.
 func sortValues(out []KPIValue, by []string) {
 	rank := map[string]int{}
 	for i, k := range Registry() {
 		rank[k.Name] = i
 	}
+	// the runs of each KPI, in registry order (stable)
+	ranks := make([]int, len(out))
+	count := make([]int, len(rank)+1)
+	for i, v := range out {
+		r, ok := rank[v.KPI]
+		if !ok {
+			r = len(rank)
+		}
+		ranks[i] = r
+		count[r]++
+	}
+	start := make([]int, len(count))
+	for r := 1; r < len(count); r++ {
+		start[r] = start[r-1] + count[r-1]
+	}
+	sorted := make([]KPIValue, len(out))
+	next := slices.Clone(start)
+	for i, v := range out {
+		sorted[next[ranks[i]]] = v
+		next[ranks[i]]++
+	}
+	copy(out, sorted)
+	compare := func(a, b KPIValue) int {
+		if c := strings.Compare(a.Week, b.Week); c != 0 {
+			return c
+		}
+		for _, d := range by {
+			if c := strings.Compare(a.Dims[d], b.Dims[d]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+	for r := range count {
+		if run := out[start[r] : start[r]+count[r]]; !slices.IsSortedFunc(run, compare) {
+			sortRun(run, by)
+		}
+	}
+}
+
+// sortRun sorts the values of one KPI by week, then the values of the dimensions of by,
+// stable. The keys are read once.
+func sortRun(run []KPIValue, by []string) {
 	type key struct {
-		rank int
 		week string
 		dims []string
 		pos  int
 	}
-	keys := make([]key, len(out))
-	for i, v := range out {
-		k := key{rank: rank[v.KPI], week: v.Week, pos: i}
+	keys := make([]key, len(run))
+	for i, v := range run {
+		k := key{week: v.Week, pos: i}
 		if len(by) > 0 {
 			k.dims = make([]string, len(by))
 			for j, d := range by {
@@ -130,9 +217,6 @@ func sortValues(out []KPIValue, by []string) {
 		keys[i] = k
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.rank, b.rank); c != 0 {
-			return c
-		}
 		if c := strings.Compare(a.week, b.week); c != 0 {
 			return c
 		}
@@ -143,11 +227,11 @@ func sortValues(out []KPIValue, by []string) {
 		}
 		return cmp.Compare(a.pos, b.pos) // stable
 	})
-	sorted := make([]KPIValue, len(out))
+	sorted := make([]KPIValue, len(run))
 	for i, k := range keys {
-		sorted[i] = out[k.pos]
+		sorted[i] = run[k.pos]
 	}
-	copy(out, sorted)
+	copy(run, sorted)
 }
 
 // sharePasses splits the queries of a mart into passes: those whose filters, beyond
@@ -221,6 +305,44 @@ func sameSet(a, b []string) bool {
 // queryModelCuts aggregates one mart for the queries of a pass, in one GROUP BY
 // GROUPING SETS: one set per cut, the week in each. It returns the values of each query.
 func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked []cutQuery, queries []int) ([][]KPIValue, error) {
+	pr, err := runPass(ctx, db, p, m, asked, queries)
+	if err != nil {
+		return nil, err
+	}
+	return pr.answer(asked, queries, sharedFilters(asked, queries)), nil
+}
+
+// passResult is what one pass over a mart returned: the groups of its grouping sets,
+// each with the three numbers (numerator, denominator, value) of every KPI it computes.
+type passResult struct {
+	dims     []string // of the sets; GROUPING(dims...) is a group's mask
+	formulas []kpiFormula
+	col      map[string]int // KPI -> its formula
+	rows     []passRow
+}
+
+type passRow struct {
+	week time.Time
+	mask int
+	rows int64             // of the mart in the group
+	vals []sql.NullString  // by dims
+	nums []sql.NullFloat64 // 3 per formula
+}
+
+// maskOf is GROUPING(dims...) of the set of by: bit n-1-j is set when dims[j] is not
+// grouped.
+func maskOf(dims, by []string) int {
+	mask := 0
+	for j, d := range dims {
+		if !slices.Contains(by, d) {
+			mask |= 1 << (len(dims) - 1 - j)
+		}
+	}
+	return mask
+}
+
+// runPass runs the pass of queries over mart m and reads its groups.
+func runPass(ctx context.Context, db *sql.DB, p *Project, m *Model, asked []cutQuery, queries []int) (*passResult, error) {
 	// The KPIs of the mart the pass computes, in registry order.
 	var kpis []KPI
 	for _, k := range Registry() {
@@ -249,20 +371,10 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 			}
 		}
 	}
-	// GROUPING(dims...) has bit n-1-j set when dims[j] is not grouped.
-	maskOf := func(by []string) int {
-		mask := 0
-		for j, d := range dims {
-			if !slices.Contains(by, d) {
-				mask |= 1 << (len(dims) - 1 - j)
-			}
-		}
-		return mask
-	}
 	var sets []string
 	setOf := map[int]bool{}
 	for _, i := range queries {
-		mask := maskOf(asked[i].q.By)
+		mask := maskOf(dims, asked[i].q.By)
 		if setOf[mask] {
 			continue
 		}
@@ -308,7 +420,7 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 	}
 	for _, i := range queries {
 		a := asked[i]
-		cond := []string{fmt.Sprintf("%s = %d", groupingRef, maskOf(a.q.By))}
+		cond := []string{fmt.Sprintf("%s = %d", groupingRef, maskOf(dims, a.q.By))}
 		if !a.from.IsZero() && !a.from.Equal(from) {
 			cond = append(cond, "week >= CAST(? AS DATE)")
 			hargs = append(hargs, a.from.Format(time.DateOnly))
@@ -332,7 +444,7 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 	}
 	var query string
 	if !distinct {
-		sel = append(sel, grouping)
+		sel = append(sel, grouping, "count(*)")
 		sel = append(sel, formulaColumns(formulas)...)
 		query = "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(m.Name) +
 			" WHERE " + strings.Join(where, " AND ") +
@@ -345,7 +457,7 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 		// each of which keeps a hash table of the keys of every group.
 		inner := []string{"week"}
 		inner = append(inner, quoteIdents(dims)...)
-		inner = append(inner, grouping+" AS grouping_id")
+		inner = append(inner, grouping+" AS grouping_id", "count(*) AS key_rows")
 		for i, c := range flags {
 			inner = append(inner, fmt.Sprintf("bool_or(%s) AS distinct_flag_%d", c, i))
 		}
@@ -356,7 +468,7 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 		outer := []string{"week"}
 		outer = append(outer, quoteIdents(dims)...)
 		outer = append(outer, "grouping_id")
-		sel = append(sel, "grouping_id")
+		sel = append(sel, "grouping_id", "CAST(sum(key_rows) AS BIGINT)")
 		sel = append(sel, formulaColumns(counted)...)
 		query = "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") +
 			" FROM " + quoteIdent(m.Name) +
@@ -370,44 +482,57 @@ func queryModelCuts(ctx context.Context, db *sql.DB, p *Project, m *Model, asked
 		return nil, explainQueryError(m, err)
 	}
 	defer rows.Close()
-	out := make([][]KPIValue, len(queries))
+	pr := &passResult{dims: dims, formulas: formulas, col: col}
 	for rows.Next() {
-		var week time.Time
-		var mask int
-		vals := make([]sql.NullString, len(dims))
-		nums := make([]sql.NullFloat64, 3*len(formulas))
-		dest := []any{&week}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		r := passRow{vals: make([]sql.NullString, len(dims)), nums: make([]sql.NullFloat64, 3*len(formulas))}
+		dest := []any{&r.week}
+		for i := range r.vals {
+			dest = append(dest, &r.vals[i])
 		}
-		dest = append(dest, &mask)
-		for i := range nums {
-			dest = append(dest, &nums[i])
+		dest = append(dest, &r.mask, &r.rows)
+		for i := range r.nums {
+			dest = append(dest, &r.nums[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("cannot read the KPIs of %s: %w", m.Name, err)
 		}
+		pr.rows = append(pr.rows, r)
+	}
+	return pr, rows.Err()
+}
+
+// answer hands each of queries the groups of its cut, within its weeks and its own
+// filters beyond shared (those the pass applied to every group).
+func (pr *passResult) answer(asked []cutQuery, queries []int, shared map[string][]string) [][]KPIValue {
+	masks := make([]int, len(queries))
+	for n, i := range queries {
+		masks[n] = maskOf(pr.dims, asked[i].q.By)
+	}
+	out := make([][]KPIValue, len(queries))
+	for _, r := range pr.rows {
 		for n, i := range queries {
 			a := asked[i]
-			if mask != maskOf(a.q.By) || !a.keeps(week, dims, vals, shared) {
+			if r.mask != masks[n] || !a.keeps(r.week, pr.dims, r.vals, shared) {
 				continue
 			}
 			cut := map[string]string{}
-			for j, d := range dims {
+			for j, d := range pr.dims {
 				if slices.Contains(a.q.By, d) {
-					cut[d] = vals[j].String
+					cut[d] = r.vals[j].String
 				}
 			}
 			for _, k := range a.kpis {
-				c, ok := col[k.Name]
+				c, ok := pr.col[k.Name]
 				if !ok {
 					continue // a KPI of another mart
 				}
-				out[n] = append(out[n], kpiValue(k, formulas[c], week, cut, nums[3*c:3*c+3]))
+				v := kpiValue(k, pr.formulas[c], r.week, cut, r.nums[3*c:3*c+3])
+				v.Rows = r.rows
+				out[n] = append(out[n], v)
 			}
 		}
 	}
-	return out, rows.Err()
+	return out
 }
 
 // keeps tells whether a group of the query's cut is within its weeks and its filters

@@ -24,6 +24,9 @@ func TestQueryCutsMatchesQuery(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			checkQueryCuts(t, ctx, st, cutQueries(top))
 		})
+		t.Run(name+" from a cube", func(t *testing.T) {
+			checkCube(t, ctx, st, cutQueries(top))
+		})
 	}
 
 	flow := openStore(t)
@@ -138,6 +141,63 @@ func checkQueryCuts(t *testing.T, ctx context.Context, st *store.Store, qs []KPI
 		t.Fatal(err)
 	}
 	same(portfolio, got)
+}
+
+// checkCube: a cube declared for the year's total and cuts (as a build declares what
+// its readers ask) answers the queries it covers, and QueryCuts reads the marts for
+// the others; every answer is still Query's. The queries covered are counted: a cube
+// that answered nothing would pass the comparison too.
+func checkCube(t *testing.T, ctx context.Context, st *store.Store, qs []KPIQuery) {
+	t.Helper()
+	year := KPIQuery{From: "2025-W48", To: "2026-W47"}
+	spec := []KPIQuery{year}
+	for _, by := range [][]string{
+		{"site"}, {"customer"}, {"country"}, {"carrier"}, {"transport_mode"}, {"incoterm"}, {"family"},
+		{"site", "country"}, {"site", "carrier"}, {"customer", "sku"},
+	} {
+		q := year
+		q.By = by
+		spec = append(spec, q)
+	}
+	// never kept: a portfolio, an open end
+	spec = append(spec, KPIQuery{From: "2025-W48", To: "2026-W47", By: []string{"region"}, Filters: map[string][]string{"site": {"x"}}},
+		KPIQuery{From: "2025-W48", By: []string{"region"}})
+	cube := NewCube(spec)
+	cctx := WithCube(ctx, cube)
+	got, err := QueryCuts(cctx, st.DB, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range qs {
+		if want := mustQuery(t, st, q); !sameValues(got[i], want) {
+			g, _ := json.Marshal(got[i])
+			w, _ := json.Marshal(want)
+			t.Errorf("query %d %+v from the cube:\nQueryCuts %d values %.600s\nQuery     %d values %.600s", i, q, len(got[i]), g, len(want), w)
+		}
+	}
+	// the year's total and its 10 cuts, the quarter by carrier and the week by site; not
+	// the snapshot (every week), the open ends, the customer's KPIs up to W46 (no start)
+	// nor the cut by site filtered on countries
+	if n := cube.Answered(); n != 13 {
+		t.Errorf("the cube answered %d queries, want 13", n)
+	}
+	if cube.Took() <= 0 {
+		t.Error("the cube's time is not measured")
+	}
+	// Each query alone, from the same cube: the passes are not run again.
+	took := cube.Took()
+	for i, q := range qs {
+		one, err := QueryCuts(cctx, st.DB, []KPIQuery{q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mustQuery(t, st, q); !sameValues(one[0], want) {
+			t.Errorf("query %d %+v alone from the cube: %d values, Query %d", i, q, len(one[0]), len(want))
+		}
+	}
+	if cube.Answered() != 26 || cube.Took() != took {
+		t.Errorf("alone, the cube answered %d queries in all (want 26) and took %v then %v", cube.Answered(), took, cube.Took())
+	}
 }
 
 func mustQuery(t *testing.T, st *store.Store, q KPIQuery) []KPIValue {
@@ -283,4 +343,48 @@ func sameValues(a, b []KPIValue) bool {
 		}
 	}
 	return true
+}
+
+// Each value QueryCuts returns carries the rows of its mart behind it (a control chart's
+// population): counted directly, and through the inner pass of distinct counts
+// (otif_order reads kpi_orders, one row per order line).
+func TestQueryCutsRows(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	loadCanonical(t, st, "../testdata/kpi/flow")
+	mustBuild(t, st, config.Default(), "2026-11-23")
+	got, err := QueryCuts(ctx, st.DB, []KPIQuery{
+		{KPIs: []string{"otif_line", "otif_order", "days_late_p90"}, From: "2025-W48", To: "2026-W47"},
+		{KPIs: []string{"otif_line", "otif_order"}, From: "2025-W48", To: "2026-W47", By: []string{"customer"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marts := map[string]string{"otif_line": "kpi_order_lines", "otif_order": "kpi_orders", "days_late_p90": "kpi_days_late"}
+	checked := 0
+	for i, vals := range got {
+		for _, v := range vals {
+			q := "SELECT count(*) FROM " + marts[v.KPI] + " WHERE week = CAST(? AS DATE)"
+			week, err := ParseWeek(v.Week)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []any{week.Format(time.DateOnly)}
+			if i == 1 {
+				q += " AND customer = ?"
+				args = append(args, v.Dims["customer"])
+			}
+			var n int64
+			if err := st.DB.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if v.Rows != n || n == 0 {
+				t.Errorf("%s %s %v: %d rows, the mart has %d", v.KPI, v.Week, v.Dims, v.Rows, n)
+			}
+			checked++
+		}
+	}
+	if checked < 6 {
+		t.Fatalf("only %d values checked", checked)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderflow/orderflow/anomalies"
 	"github.com/orderflow/orderflow/config"
 	"github.com/orderflow/orderflow/models"
 )
@@ -49,6 +50,7 @@ type cachedValue struct {
 	Value, Num, Den float64
 	Has             uint8 // hasValue | hasNum | hasDen | hasDims
 	Unit            models.Unit
+	Rows            int64 // of the mart behind the value
 }
 
 const (
@@ -99,7 +101,7 @@ func fromCached(cs []cachedValue) []models.KPIValue {
 }
 
 func cacheValue(v models.KPIValue) cachedValue {
-	c := cachedValue{KPI: v.KPI, Week: v.Week, Cut: cutKey(v.Dims), Unit: v.Unit}
+	c := cachedValue{KPI: v.KPI, Week: v.Week, Cut: cutKey(v.Dims), Unit: v.Unit, Rows: v.Rows}
 	if v.Value != nil {
 		c.Value, c.Has = *v.Value, c.Has|hasValue
 	}
@@ -116,7 +118,7 @@ func cacheValue(v models.KPIValue) cachedValue {
 }
 
 func (c cachedValue) value() models.KPIValue {
-	v := models.KPIValue{KPI: c.KPI, Week: c.Week, Unit: c.Unit}
+	v := models.KPIValue{KPI: c.KPI, Week: c.Week, Unit: c.Unit, Rows: c.Rows}
 	if c.Has&hasValue != 0 {
 		v.Value = &c.Value
 	}
@@ -243,4 +245,34 @@ func Prepare(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time)
 		}
 	}
 	return nil
+}
+
+// PrepareQueries are the weekly queries Prepare asks as of asOf, for a build to declare
+// them with those of its other readers (models.NewCube). They leave out the largest
+// values a cut keeps: that filter only drops whole groups of the cut.
+func PrepareQueries(asOf time.Time) []models.KPIQuery {
+	var qs []models.KPIQuery
+	for _, plan := range []Plan{DashboardPlan(), WeeklyPlan()} {
+		plan = plan.withDefaults()
+		week := plan.Week
+		if week == "" {
+			week = models.LastCompleteWeek(asOf)
+		}
+		weeks, cutFrom, err := plan.axis(week)
+		if err != nil {
+			continue
+		}
+		qs = append(qs, models.KPIQuery{From: weeks[0], To: week})
+		for _, by := range plan.cuts() {
+			qs = append(qs, models.KPIQuery{From: cutFrom, To: week, By: by})
+		}
+	}
+	return qs
+}
+
+// BuildCube declares what a build's readers ask of the weekly KPIs: the control charts
+// (anomalies.Build) and the figures Prepare keeps. A build passes it to both in its
+// context (models.WithCube), so that each mart is read once for all of them.
+func BuildCube(cfg config.Config, asOf time.Time) *models.Cube {
+	return models.NewCube(append(anomalies.ChartQueries(cfg, asOf), PrepareQueries(asOf)...))
 }

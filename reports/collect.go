@@ -127,15 +127,7 @@ type Facts struct {
 // Collect gathers the figures of plan as of asOf, with the texts of the anomalies in
 // lang.
 func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time, lang string, plan Plan) (*Facts, error) {
-	if plan.Weeks <= 0 {
-		plan.Weeks = 52
-	}
-	if plan.CutWeeks <= 0 || plan.CutWeeks > plan.Weeks {
-		plan.CutWeeks = plan.Weeks
-	}
-	if plan.TopValues <= 0 {
-		plan.TopValues = 150
-	}
+	plan = plan.withDefaults()
 	if err := checkFilters(plan.Filters); err != nil {
 		return nil, err
 	}
@@ -153,22 +145,12 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 	for k, v := range cfg.KPI.Targets {
 		f.Targets[k] = v
 	}
-	last, err := models.ParseWeek(f.Week)
-	if err != nil {
+	var cutFrom string
+	var err error
+	if f.Weeks, cutFrom, err = plan.axis(f.Week); err != nil {
 		return nil, err
 	}
-	for i := plan.Weeks - 1; i >= 0; i-- {
-		f.Weeks = append(f.Weeks, models.FormatWeek(last.AddDate(0, 0, -7*i)))
-	}
-	// The cuts' weeks, read off the full axis: the weeks before the first with figures
-	// have none in any cut either.
-	cutFrom := f.Weeks[max(0, len(f.Weeks)-plan.CutWeeks)]
-	cuts := slices.Clone(plan.Cuts)
-	for _, d := range claimDims {
-		if slices.Contains(models.Dimensions(), d) {
-			cuts = append(cuts, []string{d})
-		}
-	}
+	cuts := plan.cuts()
 	// What only the models decide is read back from the last Collect of the same plan
 	// on the same data (cache.go), or computed and kept for the next.
 	version := dataVersion(ctx, db)
@@ -248,6 +230,44 @@ func Collect(ctx context.Context, db *sql.DB, cfg config.Config, asOf time.Time,
 		f.Labels["customer"] = f.shownCustomers(f.Labels["customer"])
 	}
 	return f, nil
+}
+
+// withDefaults fills in what plan leaves unset.
+func (plan Plan) withDefaults() Plan {
+	if plan.Weeks <= 0 {
+		plan.Weeks = 52
+	}
+	if plan.CutWeeks <= 0 || plan.CutWeeks > plan.Weeks {
+		plan.CutWeeks = plan.Weeks
+	}
+	if plan.TopValues <= 0 {
+		plan.TopValues = 150
+	}
+	return plan
+}
+
+// axis is the weeks of plan up to week, and the first week of its cuts, read off the
+// full axis: the weeks before the first with figures have none in any cut either.
+func (plan Plan) axis(week string) (weeks []string, cutFrom string, err error) {
+	last, err := models.ParseWeek(week)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := plan.Weeks - 1; i >= 0; i-- {
+		weeks = append(weeks, models.FormatWeek(last.AddDate(0, 0, -7*i)))
+	}
+	return weeks, weeks[max(0, len(weeks)-plan.CutWeeks)], nil
+}
+
+// cuts are the plan's cuts and those of the claims.
+func (plan Plan) cuts() [][]string {
+	cuts := slices.Clone(plan.Cuts)
+	for _, d := range claimDims {
+		if slices.Contains(models.Dimensions(), d) {
+			cuts = append(cuts, []string{d})
+		}
+	}
+	return cuts
 }
 
 // compute gathers from the models what Collect keeps between runs: the top values of

@@ -124,7 +124,9 @@ func runBuild(ctx context.Context, s *Service, run *Run) error {
 	for _, n := range rep.Notes {
 		s.log.Warn(n)
 	}
-	arep, err := anomalies.Build(ctx, s.st, s.cfg, asOf)
+	// the control charts and the reports' figures read the weekly KPIs of one cube
+	cctx := models.WithCube(ctx, reports.BuildCube(s.cfg, asOf))
+	arep, err := anomalies.Build(cctx, s.st, s.cfg, asOf)
 	if err != nil {
 		if stale, serr := anomalies.Stale(ctx, s.st.DB); serr != nil || stale {
 			return fmt.Errorf("models built as of %s, but the anomalies failed: %w", asOf.Format(time.DateOnly), err)
@@ -133,7 +135,7 @@ func runBuild(ctx context.Context, s *Service, run *Run) error {
 	}
 	// The figures of the dashboards and weekly report, computed once for every reader
 	// (reports.Prepare); a failure costs the readers time, not their figures.
-	if err := reports.Prepare(ctx, s.st.DB, s.cfg, asOf); err != nil {
+	if err := reports.Prepare(cctx, s.st.DB, s.cfg, asOf); err != nil {
 		s.log.Warn("preparing the figures of the reports failed; they are computed when asked", "error", err)
 	}
 	// Readers move to the new build only now, all of it at once.
