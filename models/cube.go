@@ -30,7 +30,7 @@ import (
 // or of weeks beyond the declared ones reads the marts itself.
 //
 // A cube is valid for the data it was computed on: the build makes one after its models
-// are built and drops it when the figures are prepared.
+// are built and passes it to its readers only; nothing reads it after the build.
 type Cube struct {
 	specs    []KPIQuery
 	once     sync.Once
@@ -99,28 +99,18 @@ func (c *Cube) fill(ctx context.Context, db *sql.DB, p *Project) error {
 	c.once.Do(func() {
 		start := time.Now()
 		defer func() { c.took = time.Since(start) }()
-		c.marts = map[*Model]*cubeMart{}
-		var order []*Model
 		for _, q := range c.specs {
 			a, err := resolveQuery(q)
 			if err != nil {
 				c.err = fmt.Errorf("cannot prepare the weekly KPIs: %w", err)
 				return
 			}
-			i := len(c.asked)
 			c.asked = append(c.asked, a)
-			for _, k := range a.kpis {
-				m := p.kpis[k.Name].model
-				cm := c.marts[m]
-				if cm == nil {
-					cm = &cubeMart{}
-					c.marts[m] = cm
-					order = append(order, m)
-				}
-				if n := len(cm.queries); n == 0 || cm.queries[n-1] != i {
-					cm.queries = append(cm.queries, i)
-				}
-			}
+		}
+		order, members := byMart(p, c.asked)
+		c.marts = map[*Model]*cubeMart{}
+		for _, m := range order {
+			c.marts[m] = &cubeMart{queries: members[m]}
 		}
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(2)
@@ -156,13 +146,13 @@ func (c *Cube) fill(ctx context.Context, db *sql.DB, p *Project) error {
 
 // covers tells whether the groups the cube kept of mart m answer a: a declared query of
 // the same cut over the weeks of a, and every KPI of a that m computes.
-func (c *Cube) covers(m *Model, a cutQuery) bool {
+func (c *Cube) covers(p *Project, m *Model, a cutQuery) bool {
 	cm := c.marts[m]
 	if cm == nil || cm.pass == nil || !cubeable(a.q) {
 		return false
 	}
 	for _, k := range a.kpis {
-		if kpiModel(k) == m {
+		if p.kpis[k.Name].model == m {
 			if _, ok := cm.pass.col[k.Name]; !ok {
 				return false
 			}
@@ -176,13 +166,4 @@ func (c *Cube) covers(m *Model, a cutQuery) bool {
 		}
 	}
 	return false
-}
-
-// kpiModel is the mart that computes k.
-func kpiModel(k KPI) *Model {
-	p, err := LoadProject()
-	if err != nil {
-		return nil
-	}
-	return p.kpis[k.Name].model
 }

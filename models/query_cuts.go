@@ -35,19 +35,7 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 		}
 	}
 	// Each mart: the queries asking for one of its KPIs, split into passes.
-	var order []*Model
-	members := map[*Model][]int{}
-	for i, a := range asked {
-		for _, k := range a.kpis {
-			m := p.kpis[k.Name].model
-			if _, seen := members[m]; !seen {
-				order = append(order, m)
-			}
-			if ms := members[m]; len(ms) == 0 || ms[len(ms)-1] != i {
-				members[m] = append(ms, i)
-			}
-		}
-	}
+	order, members := byMart(p, asked)
 	type pass struct {
 		model   *Model
 		queries []int
@@ -66,7 +54,7 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 			var kept []int
 			live = nil
 			for _, i := range members[m] {
-				if cube.covers(m, asked[i]) {
+				if cube.covers(p, m, asked[i]) {
 					kept = append(kept, i)
 				} else {
 					live = append(live, i)
@@ -125,6 +113,24 @@ func QueryCuts(ctx context.Context, db *sql.DB, qs []KPIQuery) ([][]KPIValue, er
 		sortValues(out[i], qs[i].By)
 	}
 	return out, nil
+}
+
+// byMart lists the marts asked queries read, in the order first asked, and for each
+// the queries (indexes into asked) asking for one of its KPIs.
+func byMart(p *Project, asked []cutQuery) (order []*Model, members map[*Model][]int) {
+	members = map[*Model][]int{}
+	for i, a := range asked {
+		for _, k := range a.kpis {
+			m := p.kpis[k.Name].model
+			if _, seen := members[m]; !seen {
+				order = append(order, m)
+			}
+			if ms := members[m]; len(ms) == 0 || ms[len(ms)-1] != i {
+				members[m] = append(ms, i)
+			}
+		}
+	}
+	return order, members
 }
 
 // cutQuery is a query with its KPIs and weeks resolved.
